@@ -1,0 +1,30 @@
+import type { Point } from './face.js';
+
+/**
+ * Everything the SDK needs to run an AUFormer ONNX model. It is read from the ONNX file's
+ * `metadata_props` (see docs/model-card.md), never duplicated in TypeScript.
+ */
+export interface ModelCard {
+  readonly name: string;
+  readonly version: string;
+  /** Output order of the `logits` tensor, e.g. `['AU01', 'AU02', ...]`. */
+  readonly auNames: readonly string[];
+  /** Model input in pixels. */
+  readonly inputWidth: number;
+  readonly inputHeight: number;
+  /** Per-channel RGB mean and std applied to pixel / 255. */
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+  /**
+   * Canonical positions, in crop pixels, of the subject's right eye, left eye, nose tip and
+   * mouth centre (BlazeFace keypoints 0..3).
+   */
+  readonly alignmentTemplate: readonly Point[];
+  /** Per-AU activation thresholds on the probability; 0.5 for each when the card has none. */
+  readonly thresholds: readonly number[];
+  readonly trainingData: string;
+  readonly licence: string;
+  readonly description: string;
+  /** True for untrained demo/test models: their outputs mean nothing. */
+  readonly untrained: boolean;
+}

@@ -1,0 +1,47 @@
+import type { Box, Point } from './face.js';
+
+/** Why a frame has (or has no) faces. */
+export type FrameStatus = 'ok' | 'no-face' | 'decode-error' | 'dropped';
+
+/** Per-AU values keyed by AU name (`AU01`, ...). */
+export type AUValues = Readonly<Record<string, number>>;
+
+/** One face's results in one frame. */
+export interface FaceResult {
+  /** Stable id per person within a source when tracking is on; the face's index otherwise. */
+  readonly trackId: number;
+  readonly box: Box;
+  readonly score: number;
+  readonly keypoints: readonly Point[];
+  /** Raw AU probabilities from the model, in [0, 1]. */
+  readonly aus: AUValues;
+  /** True when `aus` were carried over from an earlier frame of this track (rate limiting). */
+  readonly held?: boolean;
+  /** Smoothed probabilities (set by `smoothAUs`). */
+  readonly smoothed?: AUValues;
+  /** Stable activation flags after hysteresis (set by `smoothAUs`). */
+  readonly active?: Readonly<Record<string, boolean>>;
+}
+
+/** One record per decoded frame, also when no face was found. */
+export interface FrameResult {
+  readonly sourceId: string;
+  readonly index: number;
+  readonly ptsMs: number;
+  readonly capturedAtMs: number;
+  readonly width: number;
+  readonly height: number;
+  readonly status: FrameStatus;
+  readonly faces: readonly FaceResult[];
+}
+
+/** An AU episode of one track, emitted when it closes. */
+export interface AUEvent {
+  readonly sourceId: string;
+  readonly trackId: number;
+  readonly au: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly peakMs: number;
+  readonly peakProbability: number;
+}
