@@ -2,5 +2,5 @@ export type { Frame, SourceInfo } from './frame.js';
 export type { Box, Face, KeypointName, Point, Similarity } from './face.js';
 export { KEYPOINT_NAMES } from './face.js';
 export type { ModelCard } from './model.js';
-export type { AUEvent, AUValues, FaceResult, FrameResult, FrameStatus } from './result.js';
+export type { AnalysisRecord, AUEvent, AUValues, FaceResult, FrameResult, FrameStatus } from './result.js';
 export type { AlignedFace, AlignedFrame, FrameFaces } from './pipeline.js';

@@ -25,6 +25,7 @@ export interface FaceResult {
 
 /** One record per decoded frame, also when no face was found. */
 export interface FrameResult {
+  readonly type: 'frame';
   readonly sourceId: string;
   readonly index: number;
   readonly ptsMs: number;
@@ -37,6 +38,7 @@ export interface FrameResult {
 
 /** An AU episode of one track, emitted when it closes. */
 export interface AUEvent {
+  readonly type: 'event';
   readonly sourceId: string;
   readonly trackId: number;
   readonly au: string;
@@ -45,3 +47,10 @@ export interface AUEvent {
   readonly peakMs: number;
   readonly peakProbability: number;
 }
+
+/**
+ * What flows into sinks: frame results, interleaved (in media time) with AU events when
+ * `detectEvents` is in the pipeline. Sinks pass every record through and write the kinds they
+ * handle.
+ */
+export type AnalysisRecord = FrameResult | AUEvent;
