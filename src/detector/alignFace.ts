@@ -1,0 +1,88 @@
+/**
+ * Warps a face from an RGB24 frame into the model's normalised CHW input, in one pass: each
+ * crop pixel is mapped back to the frame by the inverse similarity and sampled bilinearly, then
+ * normalised with the card's mean/std. Pixels outside the frame are black (as in training).
+ */
+import type { Face, Similarity } from '../types/face.js';
+import type { Frame } from '../types/frame.js';
+import type { ModelCard } from '../types/model.js';
+import { estimateSimilarity, invertSimilarity } from './similarity.js';
+
+/** Number of keypoints used for alignment: both eyes, nose tip, mouth centre. */
+const ALIGN_POINTS = 4;
+
+/** Frame -> crop transform that puts the face's keypoints on the card's template. */
+export function alignmentTransform(face: Face, card: ModelCard): Similarity {
+  return estimateSimilarity(face.keypoints.slice(0, ALIGN_POINTS), card.alignmentTemplate);
+}
+
+/**
+ * Writes the aligned, normalised crop of `frame` under `transform` into `out` (CHW float32,
+ * `3 * inputHeight * inputWidth` values starting at `offset`) and returns `out`.
+ */
+export function warpToTensor(
+  frame: Frame,
+  transform: Similarity,
+  card: ModelCard,
+  out = new Float32Array(3 * card.inputWidth * card.inputHeight),
+  offset = 0,
+): Float32Array {
+  const { width: fw, height: fh, data } = frame;
+  const W = card.inputWidth;
+  const H = card.inputHeight;
+  const plane = W * H;
+  const inv = invertSimilarity(transform);
+  // Per-channel affine normalisation: (v / 255 - mean) / std = v * k + c.
+  const k0 = 1 / (255 * card.std[0]);
+  const k1 = 1 / (255 * card.std[1]);
+  const k2 = 1 / (255 * card.std[2]);
+  const c0 = -card.mean[0] / card.std[0];
+  const c1 = -card.mean[1] / card.std[1];
+  const c2 = -card.mean[2] / card.std[2];
+  const rgb = new Float64Array(3);
+  for (let v = 0; v < H; v++) {
+    // Sample at pixel centres: crop (u + 0.5, v + 0.5) -> frame (x + 0.5, y + 0.5).
+    const cv = v + 0.5;
+    let sx = inv.a * 0.5 - inv.b * cv + inv.tx - 0.5;
+    let sy = inv.b * 0.5 + inv.a * cv + inv.ty - 0.5;
+    let o = offset + v * W;
+    for (let u = 0; u < W; u++, o++, sx += inv.a, sy += inv.b) {
+      sampleBilinear(data, fw, fh, sx, sy, rgb);
+      out[o] = rgb[0]! * k0 + c0;
+      out[o + plane] = rgb[1]! * k1 + c1;
+      out[o + 2 * plane] = rgb[2]! * k2 + c2;
+    }
+  }
+  return out;
+}
+
+/** Bilinear RGB sample at (x, y) in pixel-centre coordinates; outside the frame is black. */
+function sampleBilinear(
+  data: Uint8Array,
+  fw: number,
+  fh: number,
+  x: number,
+  y: number,
+  rgb: Float64Array,
+): void {
+  rgb[0] = rgb[1] = rgb[2] = 0;
+  if (!(x > -1 && y > -1 && x < fw && y < fh)) return;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const ax = x - x0;
+  const ay = y - y0;
+  for (let dy = 0; dy < 2; dy++) {
+    const yy = y0 + dy;
+    if (yy < 0 || yy >= fh) continue;
+    const wy = dy === 0 ? 1 - ay : ay;
+    for (let dx = 0; dx < 2; dx++) {
+      const xx = x0 + dx;
+      if (xx < 0 || xx >= fw) continue;
+      const w = wy * (dx === 0 ? 1 - ax : ax);
+      const i = (yy * fw + xx) * 3;
+      rgb[0] += w * data[i]!;
+      rgb[1] += w * data[i + 1]!;
+      rgb[2] += w * data[i + 2]!;
+    }
+  }
+}

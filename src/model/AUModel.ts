@@ -1,0 +1,182 @@
+/**
+ * One AUFormer ONNX session shared by every pipeline that uses it, with dynamic micro-batching:
+ * requests from all callers are queued and run together, flushed when `maxBatch` crops wait or
+ * `maxWaitMs` after the first one arrived (the way Triton batches across cameras). One batch
+ * runs at a time; what arrives meanwhile forms the next batch.
+ *
+ * @example
+ * const model = await AUModel.create('models/auformer-tiny.onnx', { maxBatch: 8 });
+ * const probs = await model.infer(crop); // Float32Array, one probability per model.card.auNames
+ * await model.dispose();
+ */
+import { ModelError, OptionError } from '../errors.js';
+import type { ModelCard } from '../types/model.js';
+import { type ExecutionProvider, type OnnxSession, openSession } from './onnx.js';
+import { parseModelCard, readModelBytes } from './modelCard.js';
+import { validateModelShapes } from './validateModelShapes.js';
+
+export interface AUModelOptions {
+  /** Providers in order of preference. Defaults to `['cpu']`. See docs/gpu.md. */
+  readonly executionProviders?: readonly ExecutionProvider[];
+  /** Largest batch run at once. Defaults to 16. */
+  readonly maxBatch?: number;
+  /** Longest time, in ms, a request waits for others to fill a batch. Defaults to 5. */
+  readonly maxWaitMs?: number;
+  /** onnxruntime intra-op threads. Defaults to onnxruntime's choice (one per core). */
+  readonly intraOpThreads?: number;
+}
+
+const DEFAULTS = { executionProviders: ['cpu'], maxBatch: 16, maxWaitMs: 5 } as const;
+
+/** Running totals, for metrics and tests. */
+export interface AUModelStats {
+  readonly batches: number;
+  readonly crops: number;
+  /** Size of each of the last 256 batches, and the tags (e.g. sourceIds) they held. */
+  readonly recentBatches: readonly { readonly size: number; readonly tags: readonly string[] }[];
+}
+
+interface Request {
+  readonly crop: Float32Array;
+  readonly tag: string;
+  readonly resolve: (probabilities: Float32Array) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class AUModel {
+  private readonly queue: Request[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private disposed = false;
+  private readonly cropLength: number;
+  private readonly batchBuffer: Float32Array;
+  private stats_ = { batches: 0, crops: 0, recentBatches: [] as { size: number; tags: string[] }[] };
+
+  private constructor(
+    readonly path: string,
+    readonly card: ModelCard,
+    private readonly session: OnnxSession,
+    readonly maxBatch: number,
+    private readonly maxWaitMs: number,
+  ) {
+    this.cropLength = 3 * card.inputHeight * card.inputWidth;
+    this.batchBuffer = new Float32Array(maxBatch * this.cropLength);
+  }
+
+  /** Loads the model, reads its card and checks the graph's shapes against it. */
+  static async create(path: string, options: AUModelOptions = {}): Promise<AUModel> {
+    const o = { ...DEFAULTS, ...options };
+    if (!Number.isInteger(o.maxBatch) || o.maxBatch < 1) {
+      throw new OptionError(`maxBatch must be a positive integer, got ${o.maxBatch}`);
+    }
+    if (!(o.maxWaitMs >= 0)) throw new OptionError(`maxWaitMs must be >= 0, got ${o.maxWaitMs}`);
+    const bytes = await readModelBytes(path);
+    const card = parseModelCard(bytes, path);
+    const session = await openSession(bytes, o);
+    try {
+      const fixedBatch = validateModelShapes(session, card, path);
+      return new AUModel(path, card, session, Math.min(o.maxBatch, fixedBatch ?? o.maxBatch), o.maxWaitMs);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+
+  get stats(): AUModelStats {
+    return this.stats_;
+  }
+
+  /**
+   * Queues one normalised CHW crop (`3 * inputHeight * inputWidth` floats) and resolves with
+   * one probability per AU. `tag` (e.g. the sourceId) is only recorded in `stats`.
+   */
+  infer(crop: Float32Array, tag = ''): Promise<Float32Array> {
+    if (this.disposed) {
+      return Promise.reject(new ModelError('AUF_ERR_MODEL_DISPOSED', `AUModel '${this.path}' was disposed.`));
+    }
+    if (crop.length !== this.cropLength) {
+      return Promise.reject(
+        new ModelError(
+          'AUF_ERR_MODEL_SHAPE',
+          `Crop has ${crop.length} floats, the model takes 3x${this.card.inputHeight}x${this.card.inputWidth} = ${this.cropLength}. Align faces with this model's card.`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ crop, tag, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running || this.queue.length === 0) return;
+    if (this.queue.length >= this.maxBatch || this.maxWaitMs === 0) {
+      this.flush();
+    } else {
+      this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
+    }
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.running = this.runBatch(batch).finally(() => {
+      this.running = undefined;
+      // Requests that queued during the run already waited: run them now.
+      if (this.queue.length > 0) this.flush();
+    });
+  }
+
+  private async runBatch(batch: Request[]): Promise<void> {
+    const n = this.card.auNames.length;
+    batch.forEach((r, i) => this.batchBuffer.set(r.crop, i * this.cropLength));
+    try {
+      const data = this.batchBuffer.subarray(0, batch.length * this.cropLength);
+      const out = await this.session.run({
+        images: { data, dims: [batch.length, 3, this.card.inputHeight, this.card.inputWidth] },
+      });
+      const logits = out['logits']?.data;
+      if (!logits || logits.length !== batch.length * n) {
+        throw new ModelError(
+          'AUF_ERR_MODEL_SHAPE',
+          `Model '${this.path}' returned ${logits?.length ?? 0} logits for ${batch.length} crops; its card lists ${n} AUs. Re-export the model so its card matches its head.`,
+        );
+      }
+      batch.forEach((r, i) => r.resolve(sigmoid(logits.subarray(i * n, (i + 1) * n))));
+      this.record(batch);
+    } catch (error) {
+      const wrapped =
+        error instanceof ModelError
+          ? error
+          : new ModelError('AUF_ERR_INFERENCE', `Inference failed: ${(error as Error).message}`, {
+              cause: error,
+            });
+      for (const r of batch) r.reject(wrapped);
+    }
+  }
+
+  private record(batch: Request[]): void {
+    this.stats_.batches += 1;
+    this.stats_.crops += batch.length;
+    this.stats_.recentBatches.push({ size: batch.length, tags: batch.map((r) => r.tag) });
+    if (this.stats_.recentBatches.length > 256) this.stats_.recentBatches.shift();
+  }
+
+  /** Rejects queued requests, waits for the running batch, releases the session. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.timer);
+    const error = new ModelError('AUF_ERR_MODEL_DISPOSED', `AUModel '${this.path}' was disposed.`);
+    for (const r of this.queue.splice(0)) r.reject(error);
+    await this.running;
+    await this.session.release();
+  }
+}
+
+function sigmoid(logits: Float32Array): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = 1 / (1 + Math.exp(-(logits[i] as number)));
+  return out;
+}
