@@ -26,10 +26,9 @@ export function inferAUs(model: AUModel): OperatorFunction<AlignedFrame, FrameRe
         const probabilities = Promise.all(
           aligned.faces.map((f) => model.infer(f.crop, aligned.frame.sourceId)),
         );
+        const result = probabilities.then((probs) => toFrameResult(aligned, probs, auNames));
         // Observed later, in order, by concatMap; mark it handled so an early rejection of a
         // later frame is not reported as unhandled meanwhile.
-        probabilities.catch(() => undefined);
-        const result = probabilities.then((probs) => toFrameResult(aligned, probs, auNames));
         result.catch(() => undefined);
         return { result, release };
       }),
