@@ -22,13 +22,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') (row.push(cell), (cell = ''));
-    else if (ch === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''));
-    else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
   }
   assert.equal(cell + row.join(''), '', 'file must end with a newline');
   return rows;
@@ -89,8 +97,8 @@ const records: AnalysisRecord[] = [
   frame(2, [face(0, { aus: { AU01: 0.2 } })]),
 ];
 
-describe('toCsv', () => {
-  it('writes OpenFace leading columns, then source, box, keypoints and per-AU _p/_c columns', async () => {
+void describe('toCsv', () => {
+  void it('writes OpenFace leading columns, then source, box, keypoints and per-AU _p/_c columns', async () => {
     const path = outPath();
     await lastValueFrom(from(records).pipe(toCsv(path, { auNames: AUS })));
     const { columns, rows } = readCsv(path);
@@ -151,13 +159,13 @@ describe('toCsv', () => {
     );
   });
 
-  it('passes every record through unchanged, events included', async () => {
+  void it('passes every record through unchanged, events included', async () => {
     const out = await lastValueFrom(from(records).pipe(toCsv(outPath(), { auNames: AUS }), toArray()));
     assert.equal(out.length, records.length);
     out.forEach((r, i) => assert.equal(r, records[i]));
   });
 
-  it('adds AUxx_s columns when smoothed, and uses the given thresholds', async () => {
+  void it('adds AUxx_s columns when smoothed, and uses the given thresholds', async () => {
     const path = outPath();
     const smoothedFace = face(0, { smoothed: { AU01: 0.3333333, AU12: 0.6 } });
     await lastValueFrom(
@@ -174,7 +182,7 @@ describe('toCsv', () => {
     assert.equal(rows[0]?.frame, '5');
   });
 
-  it('keeps the rows written before an upstream error and propagates that error', async () => {
+  void it('keeps the rows written before an upstream error and propagates that error', async () => {
     const path = outPath();
     const boom = new Error('decoder broke');
     const source = concat(
@@ -188,7 +196,7 @@ describe('toCsv', () => {
     assert.equal(readCsv(path).rows.length, 4);
   });
 
-  it('keeps every row on unsubscribe (the SIGINT path) and stops listening upstream', () => {
+  void it('keeps every row on unsubscribe (the SIGINT path) and stops listening upstream', () => {
     const path = outPath();
     const input = new Subject<AnalysisRecord>();
     const sub = input.pipe(toCsv(path, { auNames: AUS, flushEveryLines: 1000 })).subscribe();
@@ -203,7 +211,7 @@ describe('toCsv', () => {
     );
   });
 
-  it('completes only after the file is closed with every row in it', async () => {
+  void it('completes only after the file is closed with every row in it', async () => {
     const path = outPath();
     let atComplete = '';
     const source = from(records).pipe(toCsv(path, { auNames: AUS, flushEveryLines: 1000 }));
@@ -216,7 +224,7 @@ describe('toCsv', () => {
     assert.equal(parseCsv(atComplete).length, 5);
   });
 
-  it('fails at subscribe time with AUF_ERR_SINK_WRITE for an unwritable path', () => {
+  void it('fails at subscribe time with AUF_ERR_SINK_WRITE for an unwritable path', () => {
     for (const path of [join(dir, 'missing-dir', 'out.csv'), dir]) {
       let error: unknown;
       NEVER.pipe(toCsv(path, { auNames: AUS }))
@@ -228,7 +236,7 @@ describe('toCsv', () => {
     }
   });
 
-  it('turns a write failure (disk full) into SinkError and unsubscribes upstream', () => {
+  void it('turns a write failure (disk full) into SinkError and unsubscribes upstream', () => {
     const input = new Subject<AnalysisRecord>();
     let error: unknown;
     input
@@ -241,7 +249,7 @@ describe('toCsv', () => {
     assert.equal(input.observed, false);
   });
 
-  it('throws OptionError naming the option for bad options', () => {
+  void it('throws OptionError naming the option for bad options', () => {
     assert.throws(
       () => toCsv(outPath(), { auNames: [] }),
       (e) => e instanceof OptionError && /auNames/.test(e.message),
