@@ -136,9 +136,11 @@ void describe('toJsonLines', () => {
     const input = new Subject<AnalysisRecord>();
     let calls = 0;
     let opened: SourceInfo[] = [];
-    const done = lastValueFrom(
-      input.pipe(toJsonLines(path, { header: () => (calls++, { model, sources: opened }) })),
-    );
+    const header = (): { model: ModelCard; sources: SourceInfo[] } => {
+      calls++;
+      return { model, sources: opened };
+    };
+    const done = lastValueFrom(input.pipe(toJsonLines(path, { header })));
     opened = sources; // known only after subscribe, like a probed file
     assert.equal(calls, 0);
     input.next(frame0);
