@@ -1,0 +1,77 @@
+/**
+ * Spawns ffmpeg (or ffprobe) directly with node:child_process and gives its stderr line by
+ * line. `stop()` ends the process: SIGTERM, then SIGKILL after a short grace, so no ffmpeg
+ * outlives its subscription (Node reaps the child, so there is no zombie either).
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+
+/** How long a stopped ffmpeg may take to exit after SIGTERM before SIGKILL, in ms. */
+export const KILL_GRACE_MS = 500;
+/** Lines of stderr kept for error messages. */
+const TAIL_LINES = 40;
+
+export interface FfmpegProcess {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  /** The last stderr lines (for error classification and messages). */
+  readonly stderrTail: string[];
+  /** Resolves with the exit code (null when killed by a signal) once every pipe is closed. */
+  readonly closed: Promise<number | null>;
+  /** Idempotent: SIGTERM now, SIGKILL after `KILL_GRACE_MS` if still running. */
+  stop(): void;
+}
+
+/**
+ * Starts `path args`; `onLine` gets every stderr line (without its line break) as it arrives.
+ * A failure to start (ENOENT, EACCES) resolves `closed` with `null` and puts the reason in
+ * `stderrTail`.
+ */
+export function spawnFfmpeg(path: string, args: readonly string[], onLine?: (line: string) => void): FfmpegProcess {
+  const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const stderrTail: string[] = [];
+  let partial = '';
+  const pushLine = (line: string): void => {
+    if (line.length === 0) return;
+    stderrTail.push(line);
+    if (stderrTail.length > TAIL_LINES) stderrTail.shift();
+    onLine?.(line);
+  };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split(/\r?\n|\r/);
+    partial = lines.pop() ?? '';
+    for (const line of lines) pushLine(line);
+  });
+  let exited = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const closed = new Promise<number | null>((resolve) => {
+    child.on('error', (error) => {
+      pushLine(`spawn error: ${error.message}`);
+      exited = true;
+      resolve(null);
+    });
+    child.on('close', (code) => {
+      pushLine(partial);
+      partial = '';
+      exited = true;
+      if (killTimer) clearTimeout(killTimer);
+      resolve(code);
+    });
+  });
+  let stopped = false;
+  return {
+    child,
+    stderrTail,
+    closed,
+    stop() {
+      if (stopped || exited) return;
+      stopped = true;
+      child.kill('SIGTERM');
+      // A paused ffmpeg blocked on a full pipe exits on EPIPE once its reader is gone.
+      child.stdout.destroy();
+      killTimer = setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, KILL_GRACE_MS);
+    },
+  };
+}
