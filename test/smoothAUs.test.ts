@@ -30,10 +30,15 @@ function frame(ptsMs: number, faces: readonly Partial<FaceResult>[], sourceId = 
   };
 }
 
+const onlyFrames = (records: readonly AnalysisRecord[]): FrameResult[] =>
+  records.filter((r): r is FrameResult => r.type === 'frame');
+
 /** One track, one AU (`AU12`): values at times through the operator; returns smoothed values. */
 async function series(times: readonly number[], values: readonly number[], options: SmoothAUsOptions) {
   const input = times.map((t, i) => frame(t, [{ aus: { AU12: values[i] ?? 0 } }]));
-  const out = (await lastValueFrom(from(input).pipe(smoothAUs(options), toArray()))) as FrameResult[];
+  const out = onlyFrames(
+    await lastValueFrom(from<AnalysisRecord[]>(input).pipe(smoothAUs(options), toArray())),
+  );
   return {
     smoothed: out.map((f) => f.faces[0]?.smoothed?.AU12 ?? NaN),
     active: out.map((f) => f.faces[0]?.active?.AU12 ?? false),
@@ -157,7 +162,9 @@ describe('smoothAUs: hysteresis', () => {
       card,
       thresholds: { AU04: { on: 0.5, off: 0.3 } },
     };
-    const out = (await lastValueFrom(from(input).pipe(smoothAUs(options), toArray()))) as FrameResult[];
+    const out = onlyFrames(
+      await lastValueFrom(from<AnalysisRecord[]>(input).pipe(smoothAUs(options), toArray())),
+    );
     const flags = out.map((f) => f.faces[0]?.active);
     assert.deepEqual(flags, [
       { AU01: true, AU12: true, AU04: true },
@@ -183,9 +190,9 @@ describe('smoothAUs: state', () => {
       frame(200, [{ trackId: 1, aus: { AU12: 0.9 }, held: true }]),
       frame(1250, [{ trackId: 2, aus: { AU12: 0.2 } }]), // track 2 gone for 1150 ms > 1000
     ];
-    const out = (await lastValueFrom(
-      from(input).pipe(smoothAUs({ tauMs: 100 }), toArray()),
-    )) as FrameResult[];
+    const out = onlyFrames(
+      await lastValueFrom(from<AnalysisRecord[]>(input).pipe(smoothAUs({ tauMs: 100 }), toArray())),
+    );
     const s = (i: number, j = 0): number => out[i]?.faces[j]?.smoothed?.AU12 ?? NaN;
     close(s(0, 0), 0);
     close(s(0, 1), 1);
