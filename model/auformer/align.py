@@ -1,0 +1,51 @@
+"""Similarity alignment of a face to the model's template (the same template the SDK uses).
+
+The SDK warps BlazeFace's right eye, left eye, nose tip and mouth centre onto the card's
+``alignment_template`` (input-crop pixels). Training data must be aligned the same way, so the
+aligned training images are the template placed in a larger canvas (default 256 for a 224
+input): centre-cropping them gives exactly the SDK's crop.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+
+def similarity_transform(src: Sequence[Sequence[float]], dst: Sequence[Sequence[float]]) -> np.ndarray:
+    """Least-squares similarity (Umeyama, no reflection) mapping src points to dst: 2x3 matrix."""
+    s, d = np.asarray(src, np.float64), np.asarray(dst, np.float64)
+    if s.shape != d.shape or s.ndim != 2 or s.shape[1] != 2 or len(s) < 2:
+        raise ValueError(f"need matching [K,2] point sets with K >= 2, got {s.shape} and {d.shape}")
+    ms, md = s.mean(0), d.mean(0)
+    sc, dc = s - ms, d - md
+    cov = dc.T @ sc / len(s)
+    u, sig, vt = np.linalg.svd(cov)
+    sign = np.eye(2)
+    if np.linalg.det(u) * np.linalg.det(vt) < 0:
+        sign[1, 1] = -1
+    rot = u @ sign @ vt
+    scale = np.trace(np.diag(sig) @ sign) / (sc**2).sum(1).mean()
+    m = np.zeros((2, 3))
+    m[:, :2] = scale * rot
+    m[:, 2] = md - m[:, :2] @ ms
+    return m
+
+
+def canvas_template(template: Sequence[Sequence[float]], input_size: tuple[int, int],
+                    canvas_size: tuple[int, int]) -> list[list[float]]:
+    """The crop template moved into a larger centred canvas (e.g. 224 crop inside 256)."""
+    oy = (canvas_size[0] - input_size[0]) / 2
+    ox = (canvas_size[1] - input_size[1]) / 2
+    return [[x + ox, y + oy] for x, y in template]
+
+
+def align_face(image: Image.Image, landmarks: Sequence[Sequence[float]], template: Sequence[Sequence[float]],
+               out_size: tuple[int, int]) -> Image.Image:
+    """Warps ``image`` so the 4 landmarks (right eye, left eye, nose tip, mouth centre, image
+    pixels) land on ``template`` (output pixels); out_size is (height, width)."""
+    m = similarity_transform(landmarks, template)
+    inv = np.linalg.inv(np.vstack([m, [0, 0, 1]]))[:2]  # PIL wants output -> input
+    h, w = out_size
+    return image.convert("RGB").transform((w, h), Image.AFFINE, tuple(inv.reshape(-1)), resample=Image.BILINEAR)
