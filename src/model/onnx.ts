@@ -37,7 +37,8 @@ export interface OnnxSession {
 
 const CUDA_HINT =
   'onnxruntime-node ships CPU binaries only by default. On a machine with internet, reinstall ' +
-  'with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (see docs/gpu.md), or use ' +
+  'with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
+  '(see docs/gpu.md), or use ' +
   "executionProviders: ['cpu'].";
 
 function toOrtProvider(p: ExecutionProvider): ort.InferenceSession.ExecutionProviderConfig {

@@ -39,7 +39,10 @@ class Reader {
     if (wireType === WIRE_VARINT) this.varint();
     else if (wireType === WIRE_I64) this.pos += 8;
     else if (wireType === WIRE_I32) this.pos += 4;
-    else if (wireType === WIRE_LEN) this.pos += this.varint();
+    else if (wireType === WIRE_LEN) {
+      const length = this.varint();
+      this.pos += length;
+    }
     else throw new Error(`unsupported wire type ${wireType}`);
     if (this.pos > this.end) throw new Error('field runs past the end of the file');
   }
