@@ -24,7 +24,10 @@ describe('serveWebSocket with misbehaving clients', async () => {
       ['{not json', /not valid JSON/],
       [Buffer.from([0xc1, 0xc1, 0xc1]), /not valid MessagePack/],
       [JSON.stringify([1, 2]), /Expected an object/],
-      [JSON.stringify({ type: 'delete-everything' }), /Unknown message type "delete-everything".*"subscribe", "unsubscribe", "ping"/],
+      [
+        JSON.stringify({ type: 'delete-everything' }),
+        /Unknown message type "delete-everything".*"subscribe", "unsubscribe", "ping"/,
+      ],
       [JSON.stringify({ type: 'subscribe', sources: 'cam' }), /"subscribe.sources" must be "\*" or an array/],
       [pack({ type: 'unsubscribe', sources: [42] }), /non-empty strings/],
     ];

@@ -50,7 +50,9 @@ describe('serveWebSocket upgrade checks', async () => {
   });
 
   it('counts and reports every refusal with its status', () => {
-    const refused = events.filter((e) => e.type === 'rejected').map((e) => (e.type === 'rejected' ? e.status : 0));
+    const refused = events
+      .filter((e) => e.type === 'rejected')
+      .map((e) => (e.type === 'rejected' ? e.status : 0));
     assert.deepEqual(refused, [401, 401, 401, 401, 401, 403, 404, 400]);
     assert.equal(server.metrics().rejectedUpgrades, 8);
     assert.equal(server.metrics().connections, 3);

@@ -64,6 +64,7 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
   const onDrop = (client: ClientConnection, reason: DropReason): void => {
     clients.delete(client);
     counters.dropped[reason] += 1;
+    counters.retire(client);
     const { queuedMessages, queuedBytes } = client.budget;
     events.next({ type: 'dropped', clientId: client.id, reason, queuedMessages, queuedBytes });
   };
