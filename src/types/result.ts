@@ -21,6 +21,10 @@ export interface FaceResult {
   readonly smoothed?: AUValues;
   /** Stable activation flags after hysteresis (set by `smoothAUs`). */
   readonly active?: Readonly<Record<string, boolean>>;
+  /** Running per-track neutral estimate of each AU (set by `baseline`, off by default). */
+  readonly baseline?: AUValues;
+  /** Value minus `baseline`, in [-1, 1] (set by `baseline`). */
+  readonly relative?: AUValues;
 }
 
 /** One record per decoded frame, also when no face was found. */
