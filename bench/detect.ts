@@ -18,10 +18,22 @@ const iterations = Number(process.argv[2] ?? 20);
 function frame720(index: number): Frame {
   const path = fileURLToPath(new URL(`../assets/photos/sample${index}.jpg`, import.meta.url));
   const filter = `scale=${WIDTH}:${HEIGHT}:force_original_aspect_ratio=increase,crop=${WIDTH}:${HEIGHT}`;
-  const data = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', path, '-vf', filter, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return { sourceId: path, index, ptsMs: 0, capturedAtMs: 0, width: WIDTH, height: HEIGHT, data: new Uint8Array(data) };
+  const data = execFileSync(
+    '/usr/bin/ffmpeg',
+    ['-v', 'error', '-i', path, '-vf', filter, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return {
+    sourceId: path,
+    index,
+    ptsMs: 0,
+    capturedAtMs: 0,
+    width: WIDTH,
+    height: HEIGHT,
+    data: new Uint8Array(data),
+  };
 }
 
 const frames = [1, 2, 3, 4, 5, 6].map(frame720);

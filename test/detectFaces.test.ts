@@ -25,7 +25,11 @@ after(() => detector.dispose());
 function leasedSource(frames: readonly Frame[], log: string[]): Observable<Frame> {
   return new Observable<Frame>((subscriber) => {
     for (const frame of frames) {
-      emitLeased(frame, (f) => subscriber.next(f), () => log.push(`free ${frame.index}`));
+      emitLeased(
+        frame,
+        (f) => subscriber.next(f),
+        () => log.push(`free ${frame.index}`),
+      );
     }
     subscriber.complete();
   });
@@ -35,9 +39,17 @@ describe('detectFaces', () => {
   it('emits one FrameFaces per frame, in order, including frames without faces', async () => {
     const noise = { ...noiseFrame(640, 360), index: 1 };
     const noise2 = { ...noiseFrame(320, 240, 9), index: 3 };
-    const out = await lastValueFrom(from([photo1, noise, photo4, noise2]).pipe(detectFaces(detector), toArray()));
-    assert.deepEqual(out.map((r) => r.frame), [photo1, noise, photo4, noise2]);
-    assert.deepEqual(out.map((r) => r.faces.length), [3, 0, 4, 0]);
+    const out = await lastValueFrom(
+      from([photo1, noise, photo4, noise2]).pipe(detectFaces(detector), toArray()),
+    );
+    assert.deepEqual(
+      out.map((r) => r.frame),
+      [photo1, noise, photo4, noise2],
+    );
+    assert.deepEqual(
+      out.map((r) => r.faces.length),
+      [3, 0, 4, 0],
+    );
     assert.deepEqual((out[2] as FrameFaces).faces, await detector.detect(photo4));
   });
 
@@ -64,7 +76,9 @@ describe('detectFaces', () => {
     const subject = new Subject<Frame>();
     const results: number[] = [];
     const done = new Promise<void>((resolve, reject) =>
-      subject.pipe(detectFaces({ model: 'back', maxFaces: 2 })).subscribe({ next: (r) => results.push(r.faces.length), error: reject, complete: resolve }),
+      subject
+        .pipe(detectFaces({ model: 'back', maxFaces: 2 }))
+        .subscribe({ next: (r) => results.push(r.faces.length), error: reject, complete: resolve }),
     );
     subject.next(photo4);
     subject.next({ ...noiseFrame(320, 240), index: 1 });
@@ -79,7 +93,11 @@ describe('detectFaces', () => {
     const error = await new Promise<unknown>((resolve, reject) =>
       from([photo1, bad, photo4])
         .pipe(detectFaces(detector))
-        .subscribe({ next: (r) => seen.push(r.frame.index), error: resolve, complete: () => reject(new Error('completed')) }),
+        .subscribe({
+          next: (r) => seen.push(r.frame.index),
+          error: resolve,
+          complete: () => reject(new Error('completed')),
+        }),
     );
     assert.deepEqual(seen, [0]);
     assert.ok(error instanceof MediaError && error.code === 'AUF_ERR_DECODE' && /rgb24/.test(error.message));
@@ -91,6 +109,9 @@ describe('detectFaces', () => {
       lastValueFrom(never.pipe(detectFaces({ model: '/nonexistent/face.onnx' }))),
       (e: unknown) => e instanceof ModelError && e.code === 'AUF_ERR_MODEL_LOAD',
     );
-    assert.throws(() => detectFaces({ iouThreshold: -1 }), (e: unknown) => e instanceof OptionError && /'iouThreshold'/.test(e.message));
+    assert.throws(
+      () => detectFaces({ iouThreshold: -1 }),
+      (e: unknown) => e instanceof OptionError && /'iouThreshold'/.test(e.message),
+    );
   });
 });

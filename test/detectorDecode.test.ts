@@ -38,7 +38,10 @@ describe('decodeDetections', () => {
     const i = 16 * 3 * 2 + 5 * 2 + 1; // row 3, column 5, second anchor: centre (5.5/16, 3.5/16)
     scores[i] = 2;
     regressors.set([4, -2, 30, 40, -6, -5, 6, -5, 0, 2, 0, 8, -14, 0, 14, 0], i * 16);
-    const layers = [{ scores, regressors }, { scores: new Float32Array(384).fill(-10), regressors: new Float32Array(384 * 16) }];
+    const layers = [
+      { scores, regressors },
+      { scores: new Float32Array(384).fill(-10), regressors: new Float32Array(384 * 16) },
+    ];
     const faces = decodeDetections(layers, anchors, 128, 0.5);
     assert.equal(faces.length, 1);
     const f = faces[0] as Face;
@@ -55,14 +58,22 @@ describe('decodeDetections', () => {
     const s1 = new Float32Array(384).fill(-10);
     s1[383] = 0.1; // sigmoid 0.525
     const faces = decodeDetections(
-      [{ scores: new Float32Array(512).fill(-10), regressors: new Float32Array(512 * 16) }, { scores: s1, regressors: new Float32Array(384 * 16) }],
+      [
+        { scores: new Float32Array(512).fill(-10), regressors: new Float32Array(512 * 16) },
+        { scores: s1, regressors: new Float32Array(384 * 16) },
+      ],
       blazeFaceAnchors(),
       256,
       0.5,
     );
     assert.equal(faces.length, 1);
     near((faces[0] as Face).box.x, (7.5 / 8) * 256);
-    const none = decodeDetections([{ scores: s1, regressors: new Float32Array(384 * 16) }], blazeFaceAnchors(), 256, 0.53);
+    const none = decodeDetections(
+      [{ scores: s1, regressors: new Float32Array(384 * 16) }],
+      blazeFaceAnchors(),
+      256,
+      0.53,
+    );
     assert.equal(none.length, 0);
     near(sigmoid(0), 0.5);
     assert.equal(sigmoid(1e6), 1);
@@ -77,7 +88,10 @@ const face = (x: number, y: number, size: number, score: number): Face => ({
 
 describe('weightedNms', () => {
   it('blends overlapping boxes and keypoints by score and keeps the best score', () => {
-    const out = weightedNms([face(10, 0, 100, 0.6), face(0, 0, 100, 0.9), face(500, 500, 50, 0.8)], { iouThreshold: 0.3, maxFaces: 8 });
+    const out = weightedNms([face(10, 0, 100, 0.6), face(0, 0, 100, 0.9), face(500, 500, 50, 0.8)], {
+      iouThreshold: 0.3,
+      maxFaces: 8,
+    });
     assert.equal(out.length, 2);
     const [a, b] = out as [Face, Face];
     assert.equal(a.score, 0.9);
@@ -128,8 +142,21 @@ describe('letterbox', () => {
 describe('resolveFaceDetectorOptions', () => {
   it('fills defaults and names the invalid option', () => {
     const o = resolveFaceDetectorOptions({ tile: true });
-    assert.deepEqual({ ...o, tile: o.tile }, { model: 'front', minScore: 0.5, iouThreshold: 0.3, maxFaces: 8, tile: { size: 480, overlap: 0.5 }, executionProviders: ['cpu'] });
-    assert.throws(() => resolveFaceDetectorOptions({ minScore: 2 }), (e: unknown) => e instanceof OptionError && /'minScore'/.test(e.message));
+    assert.deepEqual(
+      { ...o, tile: o.tile },
+      {
+        model: 'front',
+        minScore: 0.5,
+        iouThreshold: 0.3,
+        maxFaces: 8,
+        tile: { size: 480, overlap: 0.5 },
+        executionProviders: ['cpu'],
+      },
+    );
+    assert.throws(
+      () => resolveFaceDetectorOptions({ minScore: 2 }),
+      (e: unknown) => e instanceof OptionError && /'minScore'/.test(e.message),
+    );
     assert.throws(() => resolveFaceDetectorOptions({ maxFaces: 0 }), /'maxFaces'/);
     assert.throws(() => resolveFaceDetectorOptions({ tile: { overlap: 0.95 } }), /'tile.overlap'/);
   });

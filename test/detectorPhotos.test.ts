@@ -23,14 +23,25 @@ before(async () => {
 function checkGeometry(faces: readonly Face[], frame: Frame): void {
   for (const f of faces) {
     const { x, y, width, height } = f.box;
-    assert.ok(width >= 100 && width <= 320 && height >= 100 && height <= 320, `implausible box ${width}x${height}`);
+    assert.ok(
+      width >= 100 && width <= 320 && height >= 100 && height <= 320,
+      `implausible box ${width}x${height}`,
+    );
     assert.ok(x >= 0 && y >= 0 && x + width <= frame.width && y + height <= frame.height);
     assert.equal(f.keypoints.length, 6);
     // Eyes, nose and mouth lie inside the box (ears may stick out on turned heads).
     for (const p of f.keypoints.slice(0, 4)) {
-      assert.ok(p.x >= x && p.x <= x + width && p.y >= y && p.y <= y + height, `keypoint ${JSON.stringify(p)} outside ${JSON.stringify(f.box)}`);
+      assert.ok(
+        p.x >= x && p.x <= x + width && p.y >= y && p.y <= y + height,
+        `keypoint ${JSON.stringify(p)} outside ${JSON.stringify(f.box)}`,
+      );
     }
-    const [rEye, lEye, , mouth] = f.keypoints as [Face['keypoints'][0], Face['keypoints'][0], unknown, Face['keypoints'][0]];
+    const [rEye, lEye, , mouth] = f.keypoints as [
+      Face['keypoints'][0],
+      Face['keypoints'][0],
+      unknown,
+      Face['keypoints'][0],
+    ];
     assert.ok(Math.max(rEye.y, lEye.y) < mouth.y, 'eyes above the mouth');
   }
 }
@@ -76,7 +87,10 @@ describe('FaceDetector on sample photos', () => {
       for (const f of a) {
         const cx = f.box.x + f.box.width / 2;
         const cy = f.box.y + f.box.height / 2;
-        const match = b.some((g) => Math.hypot(g.box.x + g.box.width / 2 - cx, g.box.y + g.box.height / 2 - cy) < 0.25 * f.box.width);
+        const match = b.some(
+          (g) =>
+            Math.hypot(g.box.x + g.box.width / 2 - cx, g.box.y + g.box.height / 2 - cy) < 0.25 * f.box.width,
+        );
         assert.ok(match, `face at ${cx},${cy} of ${frame.sourceId} not found by the tiled front model`);
       }
     }
@@ -92,17 +106,28 @@ describe('FaceDetector on sample photos', () => {
     for (const f of a) {
       const mirroredCx = frame.width - (f.box.x + f.box.width / 2);
       const cy = f.box.y + f.box.height / 2;
-      const g = b.find((h) => Math.hypot(h.box.x + h.box.width / 2 - mirroredCx, h.box.y + h.box.height / 2 - cy) < 20);
+      const g = b.find(
+        (h) => Math.hypot(h.box.x + h.box.width / 2 - mirroredCx, h.box.y + h.box.height / 2 - cy) < 20,
+      );
       assert.ok(g, `no mirrored box for ${JSON.stringify(f.box)}`);
       // BlazeFace is not exactly flip-equivariant: centres agree within ~5% of the box (<= 9 px here), sizes within ~6%.
-      assert.ok(Math.abs(g.box.x + g.box.width / 2 - mirroredCx) < 0.06 * f.box.width, `${JSON.stringify(g.box)} vs mirror of ${JSON.stringify(f.box)}`);
+      assert.ok(
+        Math.abs(g.box.x + g.box.width / 2 - mirroredCx) < 0.06 * f.box.width,
+        `${JSON.stringify(g.box)} vs mirror of ${JSON.stringify(f.box)}`,
+      );
       assert.ok(Math.abs(g.box.width / f.box.width - 1) < 0.08);
       // Keypoints are named from the subject's view, so the eyes swap in the mirror image.
       const [rEye, lEye] = f.keypoints as [Face['keypoints'][0], Face['keypoints'][0]];
       const [gr, gl] = g.keypoints as [Face['keypoints'][0], Face['keypoints'][0]];
       const tol = 0.08 * f.box.width;
-      assert.ok(Math.abs(gr.x - (frame.width - lEye.x)) < tol && Math.abs(gr.y - lEye.y) < tol, 'right eye mirrors left eye');
-      assert.ok(Math.abs(gl.x - (frame.width - rEye.x)) < tol && Math.abs(gl.y - rEye.y) < tol, 'left eye mirrors right eye');
+      assert.ok(
+        Math.abs(gr.x - (frame.width - lEye.x)) < tol && Math.abs(gr.y - lEye.y) < tol,
+        'right eye mirrors left eye',
+      );
+      assert.ok(
+        Math.abs(gl.x - (frame.width - rEye.x)) < tol && Math.abs(gl.y - rEye.y) < tol,
+        'left eye mirrors right eye',
+      );
     }
   });
 
@@ -119,7 +144,10 @@ describe('FaceDetector on sample photos', () => {
       const all = await (detectors.back as FaceDetector).detect(photos[4] as Frame);
       const two = await d.detect(photos[4] as Frame);
       assert.equal(two.length, 2);
-      assert.deepEqual(two.map((f) => f.score), all.slice(0, 2).map((f) => f.score));
+      assert.deepEqual(
+        two.map((f) => f.score),
+        all.slice(0, 2).map((f) => f.score),
+      );
     } finally {
       await d.dispose();
     }
@@ -128,14 +156,20 @@ describe('FaceDetector on sample photos', () => {
 
 describe('FaceDetector errors', () => {
   it('a missing file is AUF_ERR_MODEL_LOAD, a non-BlazeFace ONNX is AUF_ERR_MODEL_SHAPE', async () => {
-    await assert.rejects(FaceDetector.create({ model: '/nonexistent/blazeface.onnx' }), (e: unknown) => e instanceof ModelError && e.code === 'AUF_ERR_MODEL_LOAD');
+    await assert.rejects(
+      FaceDetector.create({ model: '/nonexistent/blazeface.onnx' }),
+      (e: unknown) => e instanceof ModelError && e.code === 'AUF_ERR_MODEL_LOAD',
+    );
     const dir = await mkdtemp(join(tmpdir(), 'auf-detector-'));
     try {
       const path = join(dir, 'identity.onnx');
       await writeFile(path, identityModel());
       await assert.rejects(
         FaceDetector.create({ model: path }),
-        (e: unknown) => e instanceof ModelError && e.code === 'AUF_ERR_MODEL_SHAPE' && /not a BlazeFace detector.*\[1, 4\]/.test(e.message),
+        (e: unknown) =>
+          e instanceof ModelError &&
+          e.code === 'AUF_ERR_MODEL_SHAPE' &&
+          /not a BlazeFace detector.*\[1, 4\]/.test(e.message),
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -145,7 +179,10 @@ describe('FaceDetector errors', () => {
   it('rejects detect() after dispose() with AUF_ERR_MODEL_DISPOSED', async () => {
     const d = await FaceDetector.create();
     await d.dispose();
-    await assert.rejects(d.detect(noiseFrame(64, 64)), (e: unknown) => e instanceof ModelError && e.code === 'AUF_ERR_MODEL_DISPOSED');
+    await assert.rejects(
+      d.detect(noiseFrame(64, 64)),
+      (e: unknown) => e instanceof ModelError && e.code === 'AUF_ERR_MODEL_DISPOSED',
+    );
   });
 });
 
@@ -163,8 +200,16 @@ function identityModel(): Uint8Array {
   const bytes = (field: number, b: number[]): number[] => [(field << 3) | 2, ...varint(b.length), ...b];
   const str = (field: number, s: string): number[] => bytes(field, [...Buffer.from(s)]);
   const dim = (n: number): number[] => bytes(1, num(1, n));
-  const valueInfo = (name: string): number[] => [...str(1, name), ...bytes(2, bytes(1, [...num(1, 1), ...bytes(2, [...dim(1), ...dim(4)])]))];
+  const valueInfo = (name: string): number[] => [
+    ...str(1, name),
+    ...bytes(2, bytes(1, [...num(1, 1), ...bytes(2, [...dim(1), ...dim(4)])])),
+  ];
   const node = [...str(1, 'x'), ...str(2, 'y'), ...str(4, 'Identity')];
-  const graph = [...bytes(1, node), ...str(2, 'g'), ...bytes(11, valueInfo('x')), ...bytes(12, valueInfo('y'))];
+  const graph = [
+    ...bytes(1, node),
+    ...str(2, 'g'),
+    ...bytes(11, valueInfo('x')),
+    ...bytes(12, valueInfo('y')),
+  ];
   return Uint8Array.from([...num(1, 8), ...bytes(7, graph), ...bytes(8, num(2, 13))]);
 }

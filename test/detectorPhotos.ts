@@ -15,7 +15,17 @@ export function photoPath(name: string): string {
 
 /** Decodes `path` to one RGB24 frame; `hflip` mirrors it horizontally (done by ffmpeg). */
 export async function loadImage(path: string, options: { hflip?: boolean } = {}): Promise<Frame> {
-  const probe = await run(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path]);
+  const probe = await run(FFPROBE, [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height',
+    '-of',
+    'csv=p=0',
+    path,
+  ]);
   const [width, height] = probe.stdout.trim().split(',').map(Number) as [number, number];
   const filters = options.hflip ? ['-vf', 'hflip'] : [];
   const { stdout } = await run(
@@ -23,8 +33,17 @@ export async function loadImage(path: string, options: { hflip?: boolean } = {})
     ['-v', 'error', '-i', path, ...filters, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
-  if (stdout.length !== width * height * 3) throw new Error(`ffmpeg gave ${stdout.length} bytes for ${width}x${height}`);
-  return { sourceId: path, index: 0, ptsMs: 0, capturedAtMs: 0, width, height, data: new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length) };
+  if (stdout.length !== width * height * 3)
+    throw new Error(`ffmpeg gave ${stdout.length} bytes for ${width}x${height}`);
+  return {
+    sourceId: path,
+    index: 0,
+    ptsMs: 0,
+    capturedAtMs: 0,
+    width,
+    height,
+    data: new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length),
+  };
 }
 
 /** A synthetic frame: a smooth colour gradient plus seeded noise, no face anywhere. */

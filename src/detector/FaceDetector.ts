@@ -23,7 +23,11 @@ import type { Frame } from '../types/frame.js';
 import { blazeFaceAnchors } from './blazeFaceAnchors.js';
 import { BLAZEFACE_MODELS, type BlazeFaceModelName } from './blazeFaceModels.js';
 import { decodeDetections } from './decodeDetections.js';
-import { resolveFaceDetectorOptions, type FaceDetectorOptions, type ResolvedFaceDetectorOptions } from './faceDetectorOptions.js';
+import {
+  resolveFaceDetectorOptions,
+  type FaceDetectorOptions,
+  type ResolvedFaceDetectorOptions,
+} from './faceDetectorOptions.js';
 import { letterbox, toFramePixels } from './letterbox.js';
 import { planTiles } from './planTiles.js';
 import { blazeFaceIo, type BlazeFaceIo } from './blazeFaceIo.js';
@@ -66,7 +70,11 @@ export class FaceDetector {
     if (this.disposed) return Promise.reject(disposedError());
     if (frame.data.length < frame.width * frame.height * 3 || frame.width < 1 || frame.height < 1) {
       return Promise.reject(
-        new MediaError('AUF_ERR_DECODE', frame.sourceId, `Frame ${frame.index} has ${frame.data.length} bytes, expected width*height*3 = ${frame.width * frame.height * 3} (RGB24). Decode frames with pix_fmt rgb24.`),
+        new MediaError(
+          'AUF_ERR_DECODE',
+          frame.sourceId,
+          `Frame ${frame.index} has ${frame.data.length} bytes, expected width*height*3 = ${frame.width * frame.height * 3} (RGB24). Decode frames with pix_fmt rgb24.`,
+        ),
       );
     }
     const run = this.queue.then(() => this.detectNow(frame));
@@ -110,18 +118,27 @@ export class FaceDetector {
       scores: tensor(out, scores),
       regressors: tensor(out, regressors),
     }));
-    return decodeDetections(layers, this.anchors, size, this.options.minScore).map((f) => toFramePixels(f, transform));
+    return decodeDetections(layers, this.anchors, size, this.options.minScore).map((f) =>
+      toFramePixels(f, transform),
+    );
   }
 }
 
 function tensor(out: Record<string, { data: Float32Array }>, name: string): Float32Array {
   const t = out[name];
-  if (!t) throw new ModelError('AUF_ERR_INFERENCE', `BlazeFace returned no output '${name}'. Use a model from assets/blazeface.`);
+  if (!t)
+    throw new ModelError(
+      'AUF_ERR_INFERENCE',
+      `BlazeFace returned no output '${name}'. Use a model from assets/blazeface.`,
+    );
   return t.data;
 }
 
 function disposedError(): ModelError {
-  return new ModelError('AUF_ERR_MODEL_DISPOSED', 'FaceDetector.detect() was called after dispose(). Create a new detector with FaceDetector.create().');
+  return new ModelError(
+    'AUF_ERR_MODEL_DISPOSED',
+    'FaceDetector.detect() was called after dispose(). Create a new detector with FaceDetector.create().',
+  );
 }
 
 /** True when `box` reaches (within 1% of the tile) an edge of `tile` that is not a frame edge. */
@@ -156,6 +173,11 @@ function clampFace(face: Face, width: number, height: number): Face {
   const cy = (v: number): number => Math.min(height, Math.max(0, v));
   const x = cx(face.box.x);
   const y = cy(face.box.y);
-  const box = { x, y, width: cx(face.box.x + face.box.width) - x, height: cy(face.box.y + face.box.height) - y };
+  const box = {
+    x,
+    y,
+    width: cx(face.box.x + face.box.width) - x,
+    height: cy(face.box.y + face.box.height) - y,
+  };
   return { box, score: face.score, keypoints: face.keypoints.map((p) => ({ x: cx(p.x), y: cy(p.y) })) };
 }

@@ -28,7 +28,8 @@ export function blazeFaceIo(session: OnnxSession, path: string): BlazeFaceIo {
     );
   };
   const input = session.inputNames[0];
-  if (input === undefined || session.inputNames.length !== 1) fail(`expected 1 input, found ${session.inputNames.length}`);
+  if (input === undefined || session.inputNames.length !== 1)
+    fail(`expected 1 input, found ${session.inputNames.length}`);
   const inShape = session.inputShapes[input as string];
   const size = inShape?.[1];
   if (inShape?.length !== 4 || typeof size !== 'number' || inShape[2] !== size || inShape[3] !== 3) {
@@ -50,7 +51,9 @@ export function blazeFaceIo(session: OnnxSession, path: string): BlazeFaceIo {
     const r = regressors.get(n);
     if (s === undefined || r === undefined) {
       const shapes = session.outputNames.map((o) => `${o} ${describe(session.outputShapes[o])}`).join(', ');
-      return fail(`no score [1, ${n}, 1] and regressor [1, ${n}, 16] outputs for ${anchorCount()} anchors (outputs: ${shapes || 'none'})`);
+      return fail(
+        `no score [1, ${n}, 1] and regressor [1, ${n}, 16] outputs for ${anchorCount()} anchors (outputs: ${shapes || 'none'})`,
+      );
     }
     return { scores: s, regressors: r };
   });

@@ -60,7 +60,11 @@ export function decodeDetections(
       for (let k = 0; k < 6; k++) {
         keypoints.push({ x: ax + (r[4 + k * 2] ?? 0), y: ay + (r[5 + k * 2] ?? 0) });
       }
-      faces.push({ box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h }, score: sigmoid(logit), keypoints });
+      faces.push({
+        box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h },
+        score: sigmoid(logit),
+        keypoints,
+      });
     }
   }
   return faces;

@@ -58,7 +58,9 @@ export const TILE_DEFAULTS = { size: 480, overlap: 0.5 } as const satisfies Requ
 
 function inRange(name: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw new OptionError(`FaceDetector option '${name}' must be a number in [${min}, ${max}], got ${String(value)}.`);
+    throw new OptionError(
+      `FaceDetector option '${name}' must be a number in [${min}, ${max}], got ${String(value)}.`,
+    );
   }
   return value;
 }
@@ -67,23 +69,33 @@ function inRange(name: string, value: number, min: number, max: number): number 
 export function resolveFaceDetectorOptions(options: FaceDetectorOptions = {}): ResolvedFaceDetectorOptions {
   const o = { ...DEFAULTS, ...options };
   if (typeof o.model !== 'string' || o.model.length === 0) {
-    throw new OptionError(`FaceDetector option 'model' must be 'front', 'back' or the path of an ONNX file, got ${String(o.model)}.`);
+    throw new OptionError(
+      `FaceDetector option 'model' must be 'front', 'back' or the path of an ONNX file, got ${String(o.model)}.`,
+    );
   }
   if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) {
-    throw new OptionError(`FaceDetector option 'maxFaces' must be an integer >= 1, got ${String(o.maxFaces)}.`);
+    throw new OptionError(
+      `FaceDetector option 'maxFaces' must be an integer >= 1, got ${String(o.maxFaces)}.`,
+    );
   }
   if (!Array.isArray(o.executionProviders) || o.executionProviders.length === 0) {
-    throw new OptionError("FaceDetector option 'executionProviders' must be a non-empty array such as ['cpu'].");
+    throw new OptionError(
+      "FaceDetector option 'executionProviders' must be a non-empty array such as ['cpu'].",
+    );
   }
   let tile: Required<TileOptions> | undefined;
   if (o.tile === true || (typeof o.tile === 'object' && o.tile !== null)) {
     tile = { ...TILE_DEFAULTS, ...(o.tile === true ? {} : o.tile) };
     if (!Number.isInteger(tile.size) || tile.size < 32) {
-      throw new OptionError(`FaceDetector option 'tile.size' must be an integer >= 32 (pixels), got ${String(tile.size)}.`);
+      throw new OptionError(
+        `FaceDetector option 'tile.size' must be an integer >= 32 (pixels), got ${String(tile.size)}.`,
+      );
     }
     inRange('tile.overlap', tile.overlap, 0, 0.9);
   } else if (o.tile !== false) {
-    throw new OptionError(`FaceDetector option 'tile' must be a boolean or { size, overlap }, got ${String(o.tile)}.`);
+    throw new OptionError(
+      `FaceDetector option 'tile' must be a boolean or { size, overlap }, got ${String(o.tile)}.`,
+    );
   }
   return {
     model: o.model,

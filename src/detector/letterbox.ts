@@ -28,7 +28,14 @@ interface Taps {
   readonly stride: number;
 }
 
-function axisTaps(size: number, origin: number, extent: number, scale: number, pad: number, limit: number): Taps {
+function axisTaps(
+  size: number,
+  origin: number,
+  extent: number,
+  scale: number,
+  pad: number,
+  limit: number,
+): Taps {
   const footprint = 1 / scale;
   const stride = Math.ceil(footprint) + 2;
   const idx = new Int32Array(size * stride);
@@ -115,7 +122,12 @@ export function toFramePixels(face: Face, t: LetterboxTransform): Face {
   const fx = (x: number): number => t.originX + (x - t.padX) / t.scale;
   const fy = (y: number): number => t.originY + (y - t.padY) / t.scale;
   return {
-    box: { x: fx(face.box.x), y: fy(face.box.y), width: face.box.width / t.scale, height: face.box.height / t.scale },
+    box: {
+      x: fx(face.box.x),
+      y: fy(face.box.y),
+      width: face.box.width / t.scale,
+      height: face.box.height / t.scale,
+    },
     score: face.score,
     keypoints: face.keypoints.map((p) => ({ x: fx(p.x), y: fy(p.y) })),
   };

@@ -32,7 +32,9 @@ import type { Frame } from '../types/frame.js';
 import type { FrameFaces } from '../types/pipeline.js';
 import { retainFrame } from './frameLease.js';
 
-export function detectFaces(detectorOrOptions: FaceDetector | FaceDetectorOptions = {}): OperatorFunction<Frame, FrameFaces> {
+export function detectFaces(
+  detectorOrOptions: FaceDetector | FaceDetectorOptions = {},
+): OperatorFunction<Frame, FrameFaces> {
   const shared = detectorOrOptions instanceof FaceDetector ? detectorOrOptions : undefined;
   const options = shared ? undefined : (detectorOrOptions as FaceDetectorOptions);
   if (options) resolveFaceDetectorOptions(options); // invalid options fail when the pipeline is built
@@ -71,6 +73,10 @@ export function detectFaces(detectorOrOptions: FaceDetector | FaceDetectorOption
 
 /** Load errors already went down the error channel; a failed release only deserves a warning. */
 function reportDisposeError(error: unknown): void {
-  if ((error as { code?: string })?.code === 'AUF_ERR_MODEL_LOAD' || (error as { code?: string })?.code === 'AUF_ERR_MODEL_SHAPE') return;
+  if (
+    (error as { code?: string })?.code === 'AUF_ERR_MODEL_LOAD' ||
+    (error as { code?: string })?.code === 'AUF_ERR_MODEL_SHAPE'
+  )
+    return;
   process.emitWarning(`detectFaces: disposing the face detector failed: ${String(error)}`);
 }
