@@ -113,7 +113,16 @@ export class FaceDetector {
   private async detectRegion(frame: Frame, region: Box): Promise<Face[]> {
     const transform = letterbox(frame, region, this.inputSize, this.input);
     const size = this.inputSize;
-    const out = await this.session.run({ [this.io.input]: { data: this.input, dims: [1, size, size, 3] } });
+    let out: Record<string, { data: Float32Array }>;
+    try {
+      out = await this.session.run({ [this.io.input]: { data: this.input, dims: [1, size, size, 3] } });
+    } catch (cause) {
+      throw new ModelError(
+        'AUF_ERR_INFERENCE',
+        `BlazeFace inference failed: ${String(cause)}. Check the model file (scripts/fetch-blazeface.sh --check) and the execution provider.`,
+        { cause },
+      );
+    }
     const layers = this.io.layers.map(({ scores, regressors }) => ({
       scores: tensor(out, scores),
       regressors: tensor(out, regressors),
