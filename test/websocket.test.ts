@@ -161,8 +161,9 @@ describe('serveWebSocket', async () => {
 });
 
 describe('serveWebSocket lifecycle and options', () => {
-  it('close() sends a notice, closes clients with 1001, frees the port and then publishes nothing', async () => {
+  it('close() sends a notice, closes clients with 1001, frees the port and then publishes nothing', async (t) => {
     const server = await serveWebSocket({ heartbeatMs: 50 });
+    t.after(() => server.close());
     const { client } = await TestClient.open(server.url);
     await server.close();
     assert.deepEqual(await within(client.closed, 5000, 'close'), { code: 1001, reason: 'server-shutdown' });
@@ -171,16 +172,18 @@ describe('serveWebSocket lifecycle and options', () => {
     assert.equal(server.clients, 0);
     await server.close(); // idempotent
     const reuse = await serveWebSocket({ port: server.port });
+    t.after(() => reuse.close());
     assert.equal(reuse.port, server.port);
     await reuse.close();
   });
 
-  it('attaches to an existing HTTP server and leaves it (and its other paths) alone on close', async () => {
+  it('attaches to an existing HTTP server and leaves it (and its other paths) alone on close', async (t) => {
     const http = createServer((_req, res) => res.end('dashboard'));
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
     const { port } = http.address() as AddressInfo;
     const server = await serveWebSocket({ server: http, path: '/live', heartbeatMs: 0 });
+    t.after(() => server.close());
     assert.equal(server.url, `ws://127.0.0.1:${port}/live`);
     const { hello, client } = await TestClient.open(server.url);
     assert.equal(hello['schemaVersion'], 1);
@@ -213,8 +216,9 @@ describe('serveWebSocket lifecycle and options', () => {
     }
   });
 
-  it('answers plain HTTP with 426 and a port in use with a typed error', async () => {
+  it('answers plain HTTP with 426 and a port in use with a typed error', async (t) => {
     const server = await serveWebSocket({ heartbeatMs: 0 });
+    t.after(() => server.close());
     const res = await fetch(`http://127.0.0.1:${server.port}/ws`);
     assert.equal(res.status, 426);
     await res.text();

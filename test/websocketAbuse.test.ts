@@ -68,8 +68,9 @@ describe('serveWebSocket with misbehaving clients', async () => {
     await again.client.dispose();
   });
 
-  it('caps how many sources one subscription may name', async () => {
+  it('caps how many sources one subscription may name', async (t) => {
     const big = await serveWebSocket({ heartbeatMs: 0 });
+    t.after(() => big.close());
     const { client } = await TestClient.open(`${big.url}?encoding=json`);
     for (let chunk = 0; chunk < 2; chunk += 1) {
       client.send({ type: 'subscribe', sources: Array.from({ length: 600 }, (_, i) => `c${chunk}-${i}`) });

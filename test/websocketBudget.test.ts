@@ -30,11 +30,15 @@ async function stalledClient(port: number, server: WebSocketServerHandle): Promi
   ) {
     await sleep(20);
   }
+  assert.ok(
+    server.metrics().perClient.some((c) => c.subscription.sources.length === 1),
+    'the stalled client subscribed',
+  );
   return socket;
 }
 
 describe('serveWebSocket send budget and heartbeat', () => {
-  it('drops a client that stops reading, within its byte budget, while a fast client gets every record', async () => {
+  it('drops a client that stops reading, within its byte budget, while a fast client gets every record', async (t) => {
     const maxQueuedBytes = 256 * 1024;
     const server = await serveWebSocket({
       maxQueuedBytes,
@@ -42,6 +46,7 @@ describe('serveWebSocket send budget and heartbeat', () => {
       heartbeatMs: 0,
       closeTimeoutMs: 300,
     });
+    t.after(() => server.close());
     const fast = await TestClient.open(server.url);
     fast.client.send({ type: 'subscribe', sources: ['cam'] });
     await fast.client.next('subscription');
@@ -95,9 +100,10 @@ describe('serveWebSocket send budget and heartbeat', () => {
     await server.close();
   });
 
-  it('drops a stalled client on the message budget too, never holding more than maxQueuedMessages', async () => {
+  it('drops a stalled client on the message budget too, never holding more than maxQueuedMessages', async (t) => {
     const maxQueuedMessages = 64;
     const server = await serveWebSocket({ maxQueuedMessages, heartbeatMs: 0, closeTimeoutMs: 300 });
+    t.after(() => server.close());
     const slow = await stalledClient(server.port, server);
     const dropped = firstValueFrom(server.events.pipe(filter((e) => e.type === 'dropped')));
     let published = 0;
@@ -113,8 +119,9 @@ describe('serveWebSocket send budget and heartbeat', () => {
     await server.close();
   });
 
-  it('terminates a client that stops answering pings and keeps one that answers', async () => {
-    const server = await serveWebSocket({ heartbeatMs: 250 });
+  it('terminates a client that stops answering pings and keeps one that answers', async (t) => {
+    const server = await serveWebSocket({ heartbeatMs: 400 });
+    t.after(() => server.close());
     const alive = await TestClient.open(server.url);
     const dead = await TestClient.open(server.url, { autoPong: false });
     const closed = await within(dead.client.closed, 5000, 'the dead client to be cut');
