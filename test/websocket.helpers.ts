@@ -80,8 +80,8 @@ export class TestClient {
 
   private async take(type: string): Promise<Message> {
     for (;;) {
-      while (this.cursor < this.received.length) {
-        const { message } = this.received[this.cursor++]!;
+      for (const { message } of this.received.slice(this.cursor)) {
+        this.cursor += 1;
         if (message.type === type) return message;
       }
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`closed before a "${type}" message`);

@@ -100,6 +100,7 @@ export class ClientConnection {
     this.dropReason = reason;
     this.onDrop(this, reason);
     this.sendUnbudgeted({ type: 'notice', reason, message });
+    if (this.ws.readyState === this.ws.CLOSED) return; // 'close' already ran: no timer to clear
     this.ws.close(CLOSE_CODE_BY_REASON[reason], reason);
     this.closeTimer = setTimeout(() => this.ws.terminate(), this.limits.closeTimeoutMs);
   }
