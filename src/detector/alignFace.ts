@@ -48,9 +48,9 @@ export function warpToTensor(
     let o = offset + v * W;
     for (let u = 0; u < W; u++, o++, sx += inv.a, sy += inv.b) {
       sampleBilinear(data, fw, fh, sx, sy, rgb);
-      out[o] = rgb[0]! * k0 + c0;
-      out[o + plane] = rgb[1]! * k1 + c1;
-      out[o + 2 * plane] = rgb[2]! * k2 + c2;
+      out[o] = (rgb[0] as number) * k0 + c0;
+      out[o + plane] = (rgb[1] as number) * k1 + c1;
+      out[o + 2 * plane] = (rgb[2] as number) * k2 + c2;
     }
   }
   return out;
@@ -80,9 +80,9 @@ function sampleBilinear(
       if (xx < 0 || xx >= fw) continue;
       const w = wy * (dx === 0 ? 1 - ax : ax);
       const i = (yy * fw + xx) * 3;
-      rgb[0] += w * data[i]!;
-      rgb[1] += w * data[i + 1]!;
-      rgb[2] += w * data[i + 2]!;
+      rgb[0] += w * (data[i] as number);
+      rgb[1] += w * (data[i + 1] as number);
+      rgb[2] += w * (data[i + 2] as number);
     }
   }
 }

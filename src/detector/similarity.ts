@@ -11,28 +11,21 @@ import type { Point, Similarity } from '../types/face.js';
 export function estimateSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
   const n = Math.min(from.length, to.length);
   if (n < 2) throw new RangeError(`estimateSimilarity needs >= 2 point pairs, got ${n}`);
-  let fx = 0;
-  let fy = 0;
-  let tx = 0;
-  let ty = 0;
-  for (let i = 0; i < n; i++) {
-    fx += from[i]!.x;
-    fy += from[i]!.y;
-    tx += to[i]!.x;
-    ty += to[i]!.y;
-  }
-  fx /= n;
-  fy /= n;
-  tx /= n;
-  ty /= n;
+  const pairs = from.slice(0, n).map((p, i) => [p, to[i] as Point] as const);
+  const mean = (pick: (pair: readonly [Point, Point]) => number): number =>
+    pairs.reduce((sum, pair) => sum + pick(pair), 0) / n;
+  const fx = mean(([p]) => p.x);
+  const fy = mean(([p]) => p.y);
+  const tx = mean(([, q]) => q.x);
+  const ty = mean(([, q]) => q.y);
   let dot = 0;
   let cross = 0;
   let norm = 0;
-  for (let i = 0; i < n; i++) {
-    const x = from[i]!.x - fx;
-    const y = from[i]!.y - fy;
-    const X = to[i]!.x - tx;
-    const Y = to[i]!.y - ty;
+  for (const [p, q] of pairs) {
+    const x = p.x - fx;
+    const y = p.y - fy;
+    const X = q.x - tx;
+    const Y = q.y - ty;
     dot += x * X + y * Y;
     cross += x * Y - y * X;
     norm += x * x + y * y;
