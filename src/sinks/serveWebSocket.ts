@@ -70,6 +70,10 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
   };
 
   const accept = (ws: WebSocket, req: IncomingMessage, encoding: WireEncoding): void => {
+    if (closing !== undefined) {
+      ws.terminate(); // the handshake finished after close() began
+      return;
+    }
     const remoteAddress = req.socket.remoteAddress ?? 'unknown';
     const client = new ClientConnection(nextId++, ws, encoding, remoteAddress, opts, onDrop);
     clients.add(client);
