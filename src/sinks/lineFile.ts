@@ -48,9 +48,7 @@ const DEFAULTS: Required<LineFileOptions> = {
 export function openLineFile(path: string, options?: LineFileOptions): LineFile {
   const { flushEveryLines, append } = { ...DEFAULTS, ...options };
   if (!Number.isInteger(flushEveryLines) || flushEveryLines < 1) {
-    throw new OptionError(
-      `flushEveryLines must be an integer >= 1 (lines), got ${String(flushEveryLines)}.`,
-    );
+    throw new OptionError(`flushEveryLines must be an integer >= 1 (lines), got ${String(flushEveryLines)}.`);
   }
   let fd: number | undefined;
   try {
@@ -73,8 +71,7 @@ export function openLineFile(path: string, options?: LineFileOptions): LineFile 
       while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
     } catch (cause) {
       throw new SinkError(
-        `Cannot write to ${path} (${describe(cause)}). Free disk space or choose another ` +
-          'output path.',
+        `Cannot write to ${path} (${describe(cause)}). Free disk space or choose another output path.`,
         { cause },
       );
     }
