@@ -53,7 +53,7 @@ export const VFR_PTS_MS: readonly number[] = [
 export async function makeVfrClip(dir: string): Promise<string> {
   const out = join(dir, 'vfr.mp4');
   await ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-frames:v', '30',
-    '-vf', "settb=1/1000,setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", '-fps_mode', 'vfr',
+    '-vf', "settb=1/1000,setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", '-fps_mode', 'vfr', '-enc_time_base', '1/1000',
     '-video_track_timescale', '1000', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out);
   return out;
 }
