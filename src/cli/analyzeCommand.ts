@@ -1,0 +1,125 @@
+/** `auformer analyze`: a thin shell over `analyze()` and the file sinks. */
+import { stat } from 'node:fs/promises';
+import { type MonoTypeOperatorFunction, tap } from 'rxjs';
+import { analyze } from '../analyze.js';
+import { probeMedia } from '../ffmpeg/probeMedia.js';
+import { AUModel } from '../model/AUModel.js';
+import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
+import { describeSmoothing } from '../operators/smoothAUs.js';
+import { isImagePath } from '../sources/openInput.js';
+import { toCsv } from '../sinks/toCsv.js';
+import { toEventsCsv } from '../sinks/toEventsCsv.js';
+import { toJsonLines } from '../sinks/toJsonLines.js';
+import type { SourceInfo } from '../types/frame.js';
+import type { ModelCard } from '../types/model.js';
+import type { AnalysisRecord } from '../types/result.js';
+import { ANALYZE_USAGE, type AnalyzeArgs, parseAnalyzeArgs } from './analyzeArgs.js';
+import { createProgress } from './progress.js';
+import { Summary } from './summary.js';
+
+export interface CommandIO {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export async function runAnalyze(argv: readonly string[], io: CommandIO): Promise<number> {
+  const args = parseAnalyzeArgs(argv);
+  if (args.help) {
+    io.stdout.write(`${ANALYZE_USAGE}\n`);
+    return 0;
+  }
+  const model = await AUModel.create(args.modelPath ?? DEFAULT_MODEL_PATH, args.options.modelOptions);
+  try {
+    if (model.card.untrained) io.stderr.write(untrainedNotice(model.card));
+    const sources = await Promise.all(args.inputs.map(describeInput));
+    io.stderr.write(
+      `model ${model.card.name} ${model.card.version} (${model.card.auNames.length} AUs), ` +
+        `decoder ${sources.find((s) => s.decoder)?.decoder ?? 'ffmpeg'}\n`,
+    );
+    return await run(args, model, sources, io);
+  } finally {
+    await model.dispose();
+  }
+}
+
+async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io: CommandIO): Promise<number> {
+  const durations = new Map(sources.map((s) => [s.sourceId, s.durationMs ?? 0]));
+  const totalMs = [...durations.values()].reduce((a, b) => a + b, 0);
+  const progress = args.quiet ? undefined : createProgress({ durationMs: totalMs, stream: io.stderr });
+  const summary = new Summary(durations);
+  const written = sinks(args, model.card, sources).reduce(
+    (records, sink) => records.pipe(sink),
+    analyze(args.inputs, { ...args.options, model }),
+  );
+  const records = written.pipe(
+    tap((r) => {
+      summary.add(r);
+      progress?.update(summary.frames, summary.faces, summary.positionMs(r));
+    }),
+  );
+  const outcome = await new Promise<'done' | 'interrupted' | Error>((resolve) => {
+    const subscription = records.subscribe({
+      error: (e: Error) => resolve(e),
+      complete: () => resolve('done'),
+    });
+    // Unsubscribing flushes and closes the sinks, kills ffmpeg and stops the model's work.
+    const onSignal = (): void => {
+      subscription.unsubscribe();
+      resolve('interrupted');
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    subscription.add(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
+  });
+  progress?.done();
+  io.stderr.write(
+    summary.render(outcome === 'done' ? 'done' : outcome === 'interrupted' ? 'interrupted' : 'failed'),
+  );
+  io.stderr.write(`results: ${[...args.outputs, ...(args.eventsOut ? [args.eventsOut] : [])].join(', ')}\n`);
+  if (outcome instanceof Error) throw outcome;
+  return outcome === 'interrupted' ? 130 : 0;
+}
+
+function sinks(
+  args: AnalyzeArgs,
+  card: ModelCard,
+  sources: SourceInfo[],
+): MonoTypeOperatorFunction<AnalysisRecord>[] {
+  const { smooth, track, events } = args.options;
+  const settings = {
+    tracking: track !== false,
+    smoothing:
+      smooth === undefined || smooth === false ? { method: 'none' } : describeSmoothing({ ...smooth, card }),
+    events: events !== false && events !== undefined,
+  };
+  const out = args.outputs.map((path) =>
+    path.toLowerCase().endsWith('.csv')
+      ? toCsv(path, {
+          auNames: card.auNames,
+          thresholds: card.thresholds,
+          smoothed: settings.smoothing.method !== 'none',
+        })
+      : toJsonLines(path, { header: { model: card, sources, options: settings } }),
+  );
+  return args.eventsOut ? [...out, toEventsCsv(args.eventsOut)] : out;
+}
+
+async function describeInput(input: string): Promise<SourceInfo> {
+  if (isImagePath(input) || !(await isVideo(input))) return { sourceId: input, kind: 'images' };
+  const info = await probeMedia(input);
+  return { sourceId: input, kind: 'file', ...info };
+}
+
+function isVideo(input: string): Promise<boolean> {
+  return stat(input).then(
+    (s) => !s.isDirectory(),
+    () => true, // missing: probeMedia reports it with a typed error
+  );
+}
+
+function untrainedNotice(card: ModelCard): string {
+  const bar = '!'.repeat(78);
+  return (
+    `${bar}\n!! NOTICE: model '${card.name}' is UNTRAINED, for tests and demos only.\n` +
+    `!! Its AU values are meaningless. Pass --model <your trained AUFormer .onnx> (see model/README.md).\n${bar}\n`
+  );
+}

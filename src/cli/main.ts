@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/** `auformer <command>`: exit 0 on success, 1 on a runtime error, 2 on a usage error, 130 on SIGINT. */
+import { AufError } from '../errors.js';
+import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
+import { runAnalyze } from './analyzeCommand.js';
+
+const USAGE = `Usage: auformer <command> [options]
+
+Commands:
+  analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
+
+Run 'auformer <command> --help' for a command's options.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'analyze':
+        return await runAnalyze(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`auformer: ${error.message}\n\n${command === 'analyze' ? ANALYZE_USAGE : USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof AufError || (error instanceof Error && 'code' in error)) {
+      io.stderr.write(`auformer: error ${(error as AufError).code}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

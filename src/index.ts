@@ -1,0 +1,83 @@
+/** auformer-stream's public API, exported by name. Everything not listed here is internal. */
+
+// Shared vocabulary
+export type {
+  AlignedFace,
+  AlignedFrame,
+  AnalysisRecord,
+  AUEvent,
+  AUValues,
+  Box,
+  Face,
+  FaceResult,
+  Frame,
+  FrameFaces,
+  FrameResult,
+  FrameStatus,
+  KeypointName,
+  ModelCard,
+  Point,
+  Similarity,
+  SourceInfo,
+} from './types/index.js';
+export { KEYPOINT_NAMES } from './types/index.js';
+export { AufError, MediaError, ModelError, OptionError, SinkError, StreamError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+
+// One-call pipeline
+export { analyze } from './analyze.js';
+export type { AnalyzeOptions } from './analyze.js';
+
+// Sources
+export { fromFile } from './sources/fromFile.js';
+export type { FileSourceOptions } from './sources/fromFile.js';
+export { fromImages } from './sources/fromImages.js';
+export type { ImageSourceOptions } from './sources/fromImages.js';
+export { openInput } from './sources/openInput.js';
+export type { InputOptions } from './sources/openInput.js';
+export { probeMedia } from './ffmpeg/probeMedia.js';
+export type { MediaInfo, ProbeOptions } from './ffmpeg/probeMedia.js';
+export { resolveFfmpeg } from './ffmpeg/resolveFfmpeg.js';
+export type { FfmpegBinary } from './ffmpeg/resolveFfmpeg.js';
+
+// Detection and alignment
+export { FaceDetector } from './detector/FaceDetector.js';
+export type { FaceDetectorOptions, TileOptions } from './detector/faceDetectorOptions.js';
+export { alignmentTransform, warpToTensor } from './detector/alignFace.js';
+export { applySimilarity, estimateSimilarity, invertSimilarity } from './detector/similarity.js';
+
+// Model
+export { AUModel } from './model/AUModel.js';
+export type { AUModelOptions, AUModelStats } from './model/AUModel.js';
+export type { ExecutionProvider } from './model/onnx.js';
+export { readModelCard } from './model/modelCard.js';
+export { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
+
+// Operators
+export { detectFaces } from './operators/detectFaces.js';
+export { trackFaces } from './operators/trackFaces.js';
+export type { TrackFacesOptions } from './operators/trackFaces.js';
+export { alignFaces } from './operators/alignFaces.js';
+export { inferAUs } from './operators/inferAUs.js';
+export { smoothAUs, describeSmoothing } from './operators/smoothAUs.js';
+export type { AUThreshold, SmoothAUsOptions, SmoothingMethod } from './operators/smoothAUs.js';
+export { detectEvents } from './operators/detectEvents.js';
+export type { DetectEventsOptions } from './operators/detectEvents.js';
+export { baseline } from './operators/baseline.js';
+export type { BaselineOptions } from './operators/baseline.js';
+export { retainFrame, emitLeased } from './operators/frameLease.js';
+
+// Sinks
+export { toCsv } from './sinks/toCsv.js';
+export type { CsvOptions } from './sinks/toCsv.js';
+export { toJsonLines } from './sinks/toJsonLines.js';
+export type { JsonLinesOptions } from './sinks/toJsonLines.js';
+export type { JsonLinesHeader, JsonLinesHeaderInput } from './sinks/jsonLinesHeader.js';
+export { toEventsCsv } from './sinks/toEventsCsv.js';
+export type { EventsCsvOptions } from './sinks/toEventsCsv.js';
+export { serveWebSocket } from './sinks/serveWebSocket.js';
+export type { ServeWebSocketOptions, WebSocketServerHandle } from './sinks/serveWebSocket.js';
+export type { WebSocketServerEvent, WebSocketServerMetrics } from './sinks/ws/webSocketServerHandle.js';
+export { toWebSocket } from './sinks/toWebSocket.js';
+export { CLOSE_CODES, SCHEMA_VERSION } from './sinks/ws/protocol.js';
+export type { ClientMessage, HelloMessage, ServerMessage } from './sinks/ws/protocol.js';
