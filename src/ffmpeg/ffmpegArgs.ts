@@ -19,7 +19,7 @@ export interface DecodeArgsOptions {
   readonly fps?: number;
   /** Downscale (never upscale) to at most this width, keeping the aspect ratio, even sizes. */
   readonly maxWidth?: number;
-  /** Image inputs: decode a single still (no looping, no frame rate). */
+  /** Image inputs: decode only the first frame (animated images give their first frame). */
   readonly still?: boolean;
 }
 
@@ -38,7 +38,8 @@ export function decodeArgs(binary: FfmpegBinary, input: string, options: DecodeA
   // Checksums cost ~1 ms per 720p frame; the option exists from ffmpeg 5 on.
   filters.push(binary.major >= 5 ? 'showinfo=checksum=0' : 'showinfo');
   args.push('-vf', filters.join(','));
-  if (!options.still) args.push(...(binary.major >= 5 ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough']));
+  if (options.still) args.push('-frames:v', '1');
+  else args.push(...(binary.major >= 5 ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough']));
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   return args;
 }

@@ -32,6 +32,8 @@ export interface FfmpegFramesOptions {
   readonly source: string;
   /** Frames retained downstream before stdout is paused (>= 1). */
   readonly highWaterMark: number;
+  /** Index of the first frame (sources that chain several ffmpeg runs). Defaults to 0. */
+  readonly firstIndex?: number;
   /** Maps showinfo's time (ms from the start of the decoded range) and the index to `ptsMs`. */
   readonly ptsMs: (showinfoMs: number, index: number) => number;
 }
@@ -45,7 +47,8 @@ export function ffmpegFrames(ffmpegPath: string, args: readonly string[], option
     const chunks: Buffer[] = [];
     let buffered = 0;
     let retained = 0;
-    let index = 0;
+    let index = options.firstIndex ?? 0;
+    const firstIndex = index;
     let pumping = false;
     let done = false;
     let exited = false;
@@ -141,7 +144,7 @@ export function ffmpegFrames(ffmpegPath: string, args: readonly string[], option
       if (size !== undefined && buffered >= size) return; // frames left: wait for a release
       done = true;
       if (exitCode === 0 && !hasDecodeTrouble(proc.stderrTail)) subscriber.complete();
-      else subscriber.error(classifyFfmpegFailure(options.source, proc.stderrTail, exitCode, index));
+      else subscriber.error(classifyFfmpegFailure(options.source, proc.stderrTail, exitCode, index - firstIndex));
     }
 
     return () => {
