@@ -58,7 +58,10 @@ export async function makeVfrClip(dir: string): Promise<string> {
   return out;
 }
 
-/** A 320x240 clip whose display matrix says "rotate 90" (a portrait phone video): decodes to 240x320. */
+/**
+ * A 320x240 clip with a display matrix (a portrait phone video): ffmpeg 5.1 writes `rotate=90` as
+ * a 90 degree counter-clockwise matrix, i.e. 270 clockwise (`probeMedia` rotation 270). Decodes to 240x320.
+ */
 export async function makeRotatedClip(dir: string): Promise<string> {
   const plain = await makeCfrClip(dir, { seconds: 1, name: 'unrotated.mp4' });
   const out = join(dir, 'rotated.mp4');
