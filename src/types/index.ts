@@ -1,4 +1,5 @@
 export type { Frame, SourceInfo } from './frame.js';
+export type { SourceState, SourceStatus } from './sourceStatus.js';
 export type { Box, Face, KeypointName, Point, Similarity } from './face.js';
 export { KEYPOINT_NAMES } from './face.js';
 export type { ModelCard } from './model.js';
