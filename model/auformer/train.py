@@ -77,7 +77,10 @@ def train(model: torch.nn.Module, train_set: Dataset, cfg: TrainConfig, val_set:
         sums: dict[str, float] = {}
         for step, (x, y) in enumerate(loader):
             x, y = x.to(dev), y.to(dev)
-            with torch.autocast(device_type=dev.type, dtype=torch.float16, enabled=use_amp):
+            if use_amp:
+                with torch.autocast(device_type="cuda", dtype=torch.float16):
+                    logits, aux = model.forward_train(x)
+            else:
                 logits, aux = model.forward_train(x)
             parts = criterion(logits.float(), y, [a.float() for a in aux])
             if not torch.isfinite(parts["total"]):

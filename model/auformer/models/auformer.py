@@ -38,6 +38,7 @@ class AUFormerConfig:
     num_heads: int = 12
     mlp_ratio: float = 4.0
     ln_eps: float = 1e-6
+    vit_init: str = "timm"  # random init of the backbone: "timm" | "xavier" (pre-trained weights replace it)
     mean: tuple[float, float, float] = (0.5, 0.5, 0.5)  # RGB, applied to pixel/255
     std: tuple[float, float, float] = (0.5, 0.5, 0.5)
     moke_hidden: int = 8  # d
@@ -120,7 +121,7 @@ class AUFormer(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.vit = VisionTransformer(cfg.input_size, cfg.patch_size, cfg.embed_dim, cfg.depth,
-                                     cfg.num_heads, cfg.mlp_ratio, cfg.ln_eps)
+                                     cfg.num_heads, cfg.mlp_ratio, cfg.ln_eps, cfg.vit_init)
         grid, n, dim = self.vit.patch_embed.grid, cfg.num_aus, cfg.embed_dim
 
         def group() -> MoKEGroup:

@@ -20,6 +20,7 @@ class VisionTransformer(nn.Module):
         num_heads: int = 12,
         mlp_ratio: float = 4.0,
         ln_eps: float = 1e-6,
+        init: str = "timm",
     ) -> None:
         super().__init__()
         self.patch_embed = PatchEmbed(img_size, patch_size, embed_dim)
@@ -28,14 +29,22 @@ class VisionTransformer(nn.Module):
         self.pos_embed = nn.Parameter(torch.zeros(1, gh * gw + 1, embed_dim))
         self.blocks = nn.ModuleList(Block(embed_dim, num_heads, mlp_ratio, ln_eps) for _ in range(depth))
         self.norm = nn.LayerNorm(embed_dim, eps=ln_eps)
-        self._init_weights()
+        self._init_weights(init)
 
-    def _init_weights(self) -> None:
+    def _init_weights(self, init: str) -> None:
+        """``timm``: trunc-normal(0.02) linears (what pre-training starts from); ``xavier``: the
+        original JAX ViT's xavier-uniform, whose random features pass signal through attention
+        and MLPs at full gain (useful when a random frozen backbone must carry information)."""
+        if init not in ("timm", "xavier"):
+            raise ValueError(f"init={init!r} is not valid; use 'timm' or 'xavier'")
         nn.init.trunc_normal_(self.pos_embed, std=0.02)
         nn.init.normal_(self.cls_token, std=1e-6)
         for m in self.blocks.modules():
             if isinstance(m, nn.Linear):
-                nn.init.trunc_normal_(m.weight, std=0.02)
+                if init == "timm":
+                    nn.init.trunc_normal_(m.weight, std=0.02)
+                else:
+                    nn.init.xavier_uniform_(m.weight)
                 nn.init.zeros_(m.bias)
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:

@@ -1,0 +1,8 @@
+"""Makes ``auformer`` importable without installation and keeps torch to 2 threads."""
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+torch.set_num_threads(2)
