@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { lastValueFrom, Observable, take, toArray } from 'rxjs';
 import type { MediaError } from '../src/errors.js';
 import { retainFrame } from '../src/operators/frameLease.js';
 import { fromFile } from '../src/sources/fromFile.js';
+import { openFile } from '../src/sources/openFile.js';
 import type { Frame } from '../src/types/frame.js';
 import {
   countFfmpegProcesses, ffprobeFrames, makeAudioOnly, makeCfrClip, makeRotatedClip, makeTempDir, makeTextAsMp4,
@@ -161,6 +163,26 @@ describe('fromFile', () => {
       assert.deepEqual(frames.map((f) => f.ptsMs), truth.ptsMs);
       assert.match(error.message, new RegExp(`after ${frames.length} frame`));
     });
+  });
+
+  it('file:// URLs are decoded as paths', async () => {
+    const frames = await collect(fromFile(pathToFileURL(SAMPLE_FACES).href, { fps: 5, endMs: 1000 }));
+    assert.deepEqual(frames.map((f) => [f.ptsMs, f.sourceId]), [0, 200, 400, 600, 800].map((t) => [t, SAMPLE_FACES]));
+  });
+
+  it('openFile: info (duration, fps, decoded size, decoder) agrees with the frames', async () => {
+    const { info, frames } = await openFile(SAMPLE_FACES, { maxWidth: 641, endMs: 100 });
+    assert.deepEqual({ ...info, decoder: '' }, {
+      sourceId: SAMPLE_FACES, kind: 'file', durationMs: 6000, fps: 30, width: 640, height: 360, codec: 'h264', decoder: '',
+    });
+    assert.match(info.decoder ?? '', /ffmpeg 5\./);
+    const decoded = await collect(frames);
+    assert.deepEqual(decoded.map((f) => [f.width, f.height]), [[640, 360], [640, 360], [640, 360]]);
+    const rotated = await openFile(`${dir}/rotated.mp4`, { maxWidth: 120 });
+    const first = (await collect(rotated.frames))[0];
+    assert.deepEqual([rotated.info.width, rotated.info.height], [first?.width, first?.height]);
+    assert.deepEqual([first?.width, first?.height], [120, 160]);
+    await assert.rejects(openFile(`${dir}/nothing.mp4`), { code: 'AUF_ERR_FILE_NOT_FOUND' });
   });
 
   it('invalid options throw OptionError naming the option', () => {

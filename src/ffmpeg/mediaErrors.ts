@@ -3,11 +3,17 @@
  * empty file fails in microseconds), and ffmpeg's stderr after it stops.
  */
 import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { MediaError } from '../errors.js';
 
 /** True for `rtsp://`, `http://`, ... inputs that are not checked on the local disk. */
 export function isUrl(input: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(input) && !input.startsWith('file://');
+}
+
+/** `file://` URLs become paths; everything else is returned unchanged. */
+export function toLocalPath(input: string): string {
+  return input.startsWith('file://') ? fileURLToPath(input) : input;
 }
 
 /** Removes `user:password@` from URLs so ids and messages never carry credentials. */
@@ -16,8 +22,9 @@ export function redactCredentials(input: string): string {
 }
 
 /** Rejects with `AUF_ERR_FILE_NOT_FOUND`, `AUF_ERR_NOT_A_FILE` or `AUF_ERR_EMPTY_FILE`. */
-export async function checkInputFile(path: string): Promise<void> {
-  if (isUrl(path)) return;
+export async function checkInputFile(input: string): Promise<void> {
+  if (isUrl(input)) return;
+  const path = toLocalPath(input);
   const info = await stat(path).catch((cause: unknown) => {
     throw new MediaError(
       'AUF_ERR_FILE_NOT_FOUND',

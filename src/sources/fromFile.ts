@@ -23,7 +23,7 @@ import { defer, from, mergeMap, type Observable } from 'rxjs';
 import { OptionError } from '../errors.js';
 import { decodeArgs } from '../ffmpeg/ffmpegArgs.js';
 import { ffmpegFrames } from '../ffmpeg/ffmpegFrames.js';
-import { checkInputFile, redactCredentials } from '../ffmpeg/mediaErrors.js';
+import { checkInputFile, redactCredentials, toLocalPath } from '../ffmpeg/mediaErrors.js';
 import { resolveFfmpeg } from '../ffmpeg/resolveFfmpeg.js';
 import type { Frame } from '../types/frame.js';
 
@@ -49,13 +49,14 @@ const DEFAULTS: { readonly startMs: number; readonly highWaterMark: number } = {
   highWaterMark: 4,
 };
 
-/** Cold: every subscription runs its own ffmpeg; unsubscribing kills it. */
+/** Cold: every subscription runs its own ffmpeg; unsubscribing kills it. `file://` URLs are paths. */
 export function fromFile(pathOrUrl: string, options: FileSourceOptions = {}): Observable<Frame> {
   const opts = validateFileOptions({ ...DEFAULTS, ...options });
-  const source = redactCredentials(pathOrUrl);
-  return defer(() => from(Promise.all([checkInputFile(pathOrUrl), resolveFfmpeg(opts.ffmpegPath)]))).pipe(
+  const input = toLocalPath(pathOrUrl);
+  const source = redactCredentials(input);
+  return defer(() => from(Promise.all([checkInputFile(input), resolveFfmpeg(opts.ffmpegPath)]))).pipe(
     mergeMap(([, binary]) =>
-      ffmpegFrames(binary.path, decodeArgs(binary, pathOrUrl, opts), {
+      ffmpegFrames(binary.path, decodeArgs(binary, input, opts), {
         sourceId: opts.sourceId ?? source,
         source,
         highWaterMark: opts.highWaterMark,
