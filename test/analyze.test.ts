@@ -36,7 +36,10 @@ describe('analyze', () => {
       assert.equal(r.index, i);
       assert.ok(Math.abs(r.ptsMs - probe.ptsMs[i]!) < 0.5, `pts of frame ${i}`);
     });
-    assert.ok(results.every((r) => r.status === 'ok' && r.faces.length === 1), 'one face in every frame');
+    assert.ok(
+      results.every((r) => r.status === 'ok' && r.faces.length === 1),
+      'one face in every frame',
+    );
     assert.deepEqual(new Set(results.map((r) => r.faces[0]!.trackId)), new Set([1]));
     const aus = results[60]!.faces[0]!.aus;
     assert.deepEqual(Object.keys(aus), model.card.auNames);
@@ -62,7 +65,10 @@ describe('analyze', () => {
         }),
       );
       assert.ok(faces >= 30, `${faces} faces compared`);
-      assert.ok(model.stats.recentBatches.some((batch) => batch.size > 1), 'the shared model did batch');
+      assert.ok(
+        model.stats.recentBatches.some((batch) => batch.size > 1),
+        'the shared model did batch',
+      );
     } finally {
       await single.dispose();
     }
@@ -77,7 +83,9 @@ describe('analyze', () => {
 
   it('reads a folder of photos, one result per photo, with the faces the README counts', async () => {
     const results = frames(
-      await lastValueFrom(analyze(PHOTOS_DIR, { model, detector: { model: 'back' }, track: false }).pipe(toArray())),
+      await lastValueFrom(
+        analyze(PHOTOS_DIR, { model, detector: { model: 'back' }, track: false }).pipe(toArray()),
+      ),
     );
     assert.deepEqual(
       results.map((r) => r.faces.length),
@@ -113,7 +121,9 @@ describe('analyze', () => {
   });
 
   it('fails fast with a typed error on a missing file and on a broken model path', async () => {
-    await assert.rejects(lastValueFrom(analyze('/no/such/video.mp4', { model })), { code: 'AUF_ERR_FILE_NOT_FOUND' });
+    await assert.rejects(lastValueFrom(analyze('/no/such/video.mp4', { model })), {
+      code: 'AUF_ERR_FILE_NOT_FOUND',
+    });
     await assert.rejects(lastValueFrom(analyze(SAMPLE_FACES, { model: '/no/model.onnx' })), {
       code: 'AUF_ERR_MODEL_LOAD',
     });
