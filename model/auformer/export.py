@@ -153,9 +153,20 @@ def export_onnx(model: AUFormer, out: str | Path, *, opset: int = 17, fp16: bool
     return result
 
 
+def random_preset(preset: str, seed: int = 0) -> AUFormer:
+    """A preset with seeded random weights and non-zero MoKE up-projections (demo/benchmarks)."""
+    from .models.auformer import create_model
+
+    torch.manual_seed(seed)
+    model = create_model(preset, untrained=True, training_data="none (random weights)")
+    if preset != "tiny":
+        model.cfg.description = f"UNTRAINED {preset} AUFormer with seeded random weights, for benchmarks only."
+    demo_moke_init(model, seed)
+    return model
+
+
 def main(argv: list[str] | None = None) -> dict:
     from .checkpoint import load_model
-    from .models.auformer import create_model
 
     ap = argparse.ArgumentParser(prog="python -m auformer.export", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -178,11 +189,7 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         if not (a.random or a.demo):
             ap.error("--preset needs --random or --demo (an untrained model); to export a trained one use --checkpoint")
-        torch.manual_seed(a.seed)
-        model = create_model(a.preset, untrained=True, training_data="none (random weights)")
-        if a.random and a.preset != "tiny":
-            model.cfg.description = f"UNTRAINED {a.preset} AUFormer with seeded random weights, for benchmarks only."
-        demo_moke_init(model, a.seed)
+        model = random_preset(a.preset, a.seed)
     if a.name:
         model.cfg.name = a.name
     if a.model_version:
