@@ -36,7 +36,8 @@ const DENIED = /401 Unauthorized|403 Forbidden|Permission denied/i;
  */
 export function classifyConnectionEnd(cause: unknown, context: FailureContext): ConnectionEnd {
   const raw = cause instanceof Error ? cause.message : String(cause);
-  const detail = redactAll(raw);
+  // Keep ffmpeg's own words, not the file-oriented advice around them.
+  const detail = redactAll(/\((ffmpeg exit .*)\)/s.exec(raw)?.[1] ?? raw);
   const { source, kind, wasLive } = context;
   if (cause instanceof AufError && cause.code === 'AUF_ERR_FFMPEG_NOT_FOUND') {
     return { retry: false, error: streamError('AUF_ERR_STREAM_CONNECT', detail) };
