@@ -36,7 +36,7 @@ describe('resolveFfmpeg', () => {
   });
 
   it('a broken ffmpegPath gives AUF_ERR_FFMPEG_NOT_FOUND with a fix', async () => {
-    await assert.rejects(resolveFfmpeg('/nonexistent/ffmpeg'), { code: 'AUF_ERR_FFMPEG_NOT_FOUND', message: /FFMPEG_PATH/ });
+    await assert.rejects(resolveFfmpeg('/nonexistent/ffmpeg'), { name: 'MediaError', code: 'AUF_ERR_FFMPEG_NOT_FOUND', message: /FFMPEG_PATH/ });
   });
 });
 

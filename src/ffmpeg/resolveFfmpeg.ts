@@ -17,7 +17,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
-import { AufError } from '../errors.js';
+import { MediaError } from '../errors.js';
 
 /** Where the binary came from. */
 export type FfmpegSource = 'env' | 'system' | 'embedded' | 'option';
@@ -68,8 +68,9 @@ async function search(): Promise<FfmpegBinary> {
   }
   const embedded = await embeddedPath();
   if (embedded) return describe(embedded, 'embedded');
-  throw new AufError(
+  throw new MediaError(
     'AUF_ERR_FFMPEG_NOT_FOUND',
+    'ffmpeg',
     'No ffmpeg found: FFMPEG_PATH is unset, there is no ffmpeg >= 5 on PATH and the embedded ' +
       '@ffmpeg-installer/ffmpeg binary is missing. Run `npm ci` to restore the embedded build, ' +
       'install ffmpeg (e.g. `apt-get install ffmpeg`), or set FFMPEG_PATH=/path/to/ffmpeg.',
@@ -82,8 +83,9 @@ async function describe(path: string, source: FfmpegSource): Promise<FfmpegBinar
       error ? reject(error) : resolve(out),
     );
   }).catch((cause: unknown) => {
-    throw new AufError(
+    throw new MediaError(
       'AUF_ERR_FFMPEG_NOT_FOUND',
+      path,
       `Cannot run ffmpeg at "${path}" (from ${source}). Point FFMPEG_PATH or the ffmpegPath ` +
         'option at an executable ffmpeg, or unset it to use the embedded build.',
       { cause },
