@@ -1,0 +1,213 @@
+/**
+ * Many live streams, one model: runs one pipeline per source (detect -> track -> align ->
+ * AUFormer -> optional smoothing and events) and shares one `AUModel`, so face crops from
+ * every camera are batched together, the way Triton and DeepStream batch across cameras.
+ *
+ * Sources are added and removed while the hub runs. Their records are merged into `records`,
+ * their states into `status`, and `metrics()` tells how each keeps up (fps in and out, frames
+ * dropped, batch fill, latency from capture to result). A source that fails or ends does not
+ * affect the others.
+ *
+ * ```
+ * cam-1   --f--f--f--f--f--       \
+ * cam-2   ---f---f---f---f---      >  one model: batches [cam-1, cam-2], [cam-1], ...
+ * records --r1-r2-r1-r1-r2-r1-... /   (FrameResult per frame; AUEvent with `events`)
+ * ```
+ *
+ * @example
+ * import { AUModel, StreamHub, fromFile, playAsLive } from 'auformer-stream';
+ * const model = await AUModel.create('models/auformer-tiny.onnx');
+ * const hub = await StreamHub.create({ model, smooth: { method: 'ema' } });
+ * hub.records.subscribe((r) => console.log(r.sourceId, r.type)); // cam-1 frame, cam-2 frame, ...
+ * hub.add('cam-1', playAsLive(fromFile('a.mp4', { sourceId: 'cam-1' }), { loop: true }));
+ * hub.add('cam-2', fromRtsp('rtsp://10.0.0.7/stream', { sourceId: 'cam-2' }));
+ * console.log(hub.metrics()); // [{ sourceId: 'cam-1', state: 'live', fpsIn: 30, latencyMs: { p50: 41, ... } }, ...]
+ * await hub.close(); await model.dispose(); // the model stays yours
+ * @see docs/live.md
+ */
+import { type Observable, Subject, type Subscription, tap } from 'rxjs';
+import { FaceDetector } from '../detector/FaceDetector.js';
+import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
+import { OptionError } from '../errors.js';
+import type { AUModel } from '../model/AUModel.js';
+import type { DetectEventsOptions } from '../operators/detectEvents.js';
+import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
+import { resolveTrackFacesOptions, type TrackFacesOptions } from '../operators/trackFaces.js';
+import type { Frame } from '../types/frame.js';
+import type { AnalysisRecord } from '../types/result.js';
+import type { SourceState, SourceStatus } from '../types/sourceStatus.js';
+import { livePipeline } from './livePipeline.js';
+import { type SourceMetrics, SourceMetricsRecorder } from './sourceMetrics.js';
+
+export interface StreamHubOptions {
+  /** The shared model. Required; its lifecycle stays with the caller (`close()` leaves it open). */
+  readonly model: AUModel;
+  /** A shared `FaceDetector` (left open on close) or options for the one the hub creates. Defaults to BlazeFace front. */
+  readonly detector?: FaceDetector | FaceDetectorOptions;
+  /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */
+  readonly track?: TrackFacesOptions | false;
+  /** Smoothing and hysteresis options, or `false`. Defaults to `false` (raw probabilities). */
+  readonly smooth?: SmoothAUsOptions | false;
+  /** Episode detection options, or `false`. Defaults to `false`. */
+  readonly events?: DetectEventsOptions | false;
+  /** Frames per source between the entry and their result before new ones are dropped. Defaults to 2. */
+  readonly maxInFlight?: number;
+}
+
+const DEFAULTS = { track: {}, smooth: false, events: false, maxInFlight: 2 } as const;
+
+/** A frame stream, or a live source's frames plus its status reports (`fromRtsp`, `playAsLive`). */
+export type HubSource =
+  Observable<Frame> | { readonly frames: Observable<Frame>; readonly status?: Observable<SourceStatus> };
+
+/** One source's metrics plus its current state. */
+export interface HubSourceMetrics extends SourceMetrics {
+  readonly state: SourceState;
+}
+
+interface Entry {
+  readonly metrics: SourceMetricsRecorder;
+  readonly subscriptions: Subscription[];
+  state: SourceState;
+}
+
+export class StreamHub {
+  private readonly entries = new Map<string, Entry>();
+  private readonly records$ = new Subject<AnalysisRecord>();
+  private readonly status$ = new Subject<SourceStatus>();
+  private closed = false;
+
+  /** Merged records of every source (hot: subscribe before adding sources to miss none). */
+  readonly records: Observable<AnalysisRecord> = this.records$.asObservable();
+  /** Every source's state changes and counts (hot), `sourceId` = the hub's name for it. */
+  readonly status: Observable<SourceStatus> = this.status$.asObservable();
+
+  private constructor(
+    private readonly options: Required<Omit<StreamHubOptions, 'detector'>>,
+    private readonly detector: FaceDetector,
+    private readonly ownsDetector: boolean,
+  ) {}
+
+  /** Checks the options and loads the face detector unless one is given. */
+  static async create(options: StreamHubOptions): Promise<StreamHub> {
+    const o = { ...DEFAULTS, ...options };
+    if (!o.model || typeof o.model.infer !== 'function') {
+      throw new OptionError('StreamHub: "model" is required: pass an AUModel (await AUModel.create(path)).');
+    }
+    if (!Number.isInteger(o.maxInFlight) || o.maxInFlight < 1) {
+      throw new OptionError(
+        `StreamHub: "maxInFlight" must be an integer >= 1 (frames), got ${String(o.maxInFlight)}.`,
+      );
+    }
+    if (o.track !== false) resolveTrackFacesOptions(o.track);
+    const shared = options.detector instanceof FaceDetector ? options.detector : undefined;
+    const detector =
+      shared ?? (await FaceDetector.create(options.detector as FaceDetectorOptions | undefined));
+    const { model, track, smooth, events, maxInFlight } = o;
+    return new StreamHub({ model, track, smooth, events, maxInFlight }, detector, shared === undefined);
+  }
+
+  /** The ids of the sources added and not removed (ended and failed ones included). */
+  get sourceIds(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Starts a pipeline for `source` under `sourceId` (unique within the hub). */
+  add(sourceId: string, source: HubSource): void {
+    if (this.closed)
+      throw new OptionError(`StreamHub.add('${sourceId}'): the hub is closed; create a new one.`);
+    if (typeof sourceId !== 'string' || sourceId.length === 0) {
+      throw new OptionError('StreamHub.add: "sourceId" must be a non-empty string such as "cam-1".');
+    }
+    if (this.entries.has(sourceId)) {
+      throw new OptionError(
+        `StreamHub.add: a source '${sourceId}' already exists; remove() it first or pick another id.`,
+      );
+    }
+    const { frames, status } = 'frames' in source ? source : { frames: source, status: undefined };
+    const entry: Entry = {
+      metrics: new SourceMetricsRecorder(sourceId),
+      subscriptions: [],
+      state: 'connecting',
+    };
+    this.entries.set(sourceId, entry);
+    this.report(sourceId, entry, 'connecting');
+    if (status) {
+      entry.subscriptions.push(
+        status.subscribe((s) => {
+          entry.state = s.state;
+          this.status$.next({ ...s, sourceId });
+        }),
+      );
+    }
+    const counted = frames.pipe(
+      tap(() => {
+        if (!status && entry.state !== 'live') this.report(sourceId, entry, 'live');
+      }),
+    );
+    const { model, track, smooth, events, maxInFlight } = this.options;
+    const config = { sourceId, model, detector: this.detector, track, smooth, events, maxInFlight };
+    entry.subscriptions.push(
+      livePipeline(counted, { ...config, metrics: entry.metrics }).subscribe({
+        next: (record) => this.records$.next(record),
+        error: (error: unknown) => {
+          const { code = 'AUF_ERR_STREAM_FAILED', message = String(error) } = error as {
+            code?: string;
+            message?: string;
+          };
+          this.report(sourceId, entry, 'failed', { code, message });
+        },
+        complete: () => {
+          if (entry.state !== 'ended' && entry.state !== 'failed') this.report(sourceId, entry, 'ended');
+        },
+      }),
+    );
+  }
+
+  /** Stops a source (its ffmpeg is killed) and forgets it; false when there was none. */
+  remove(sourceId: string): boolean {
+    const entry = this.entries.get(sourceId);
+    if (!entry) return false;
+    this.entries.delete(sourceId);
+    for (const s of entry.subscriptions) s.unsubscribe();
+    if (entry.state !== 'ended' && entry.state !== 'failed') this.report(sourceId, entry, 'ended');
+    return true;
+  }
+
+  /** Metrics of every source, in the order they were added. */
+  metrics(): HubSourceMetrics[] {
+    const now = Date.now();
+    return [...this.entries.values()].map((e) => ({
+      ...e.metrics.snapshot(now, this.options.model),
+      state: e.state,
+    }));
+  }
+
+  /** Removes every source, completes `records` and `status`, and disposes the hub's own detector. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const id of [...this.entries.keys()]) this.remove(id);
+    this.records$.complete();
+    this.status$.complete();
+    if (this.ownsDetector) await this.detector.dispose();
+  }
+
+  private report(
+    sourceId: string,
+    entry: Entry,
+    state: SourceState,
+    error?: { code: string; message: string },
+  ): void {
+    entry.state = state;
+    const m = entry.metrics.snapshot(Date.now(), this.options.model);
+    this.status$.next({
+      sourceId,
+      state,
+      reconnects: 0,
+      droppedFrames: m.dropped,
+      framesIn: m.framesIn,
+      ...(error ? { error } : {}),
+    });
+  }
+}
