@@ -28,9 +28,25 @@ const build = (args: string[]): void => void execFileSync('/usr/bin/ffmpeg', ['-
 const clip720 = join(dir, '720p.mp4');
 const clip1080 = join(dir, '1080p.mp4');
 build(['-stream_loop', '2', '-i', sample, '-c', 'copy', clip720]);
-build(['-i', clip720, '-vf', 'scale=1920:1080', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', clip1080]);
+build([
+  '-i',
+  clip720,
+  '-vf',
+  'scale=1920:1080',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '23',
+  clip1080,
+]);
 
-function timeProcess(path: string, args: readonly string[], countBytes: number | undefined): Promise<{ frames: number; ms: number }> {
+function timeProcess(
+  path: string,
+  args: readonly string[],
+  countBytes: number | undefined,
+): Promise<{ frames: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -48,7 +64,9 @@ function timeProcess(path: string, args: readonly string[], countBytes: number |
 
 async function timeFromFile(clip: string): Promise<{ frames: number; ms: number }> {
   const started = performance.now();
-  const frames = await lastValueFrom(fromFile(clip, { ffmpegPath: binary.path }).pipe(reduce((n) => n + 1, 0)));
+  const frames = await lastValueFrom(
+    fromFile(clip, { ffmpegPath: binary.path }).pipe(reduce((n) => n + 1, 0)),
+  );
   return { frames, ms: performance.now() - started };
 }
 
@@ -56,8 +74,14 @@ async function measure(clip: string, frameBytes: number, bin: FfmpegBinary): Pro
   const common = ['-hide_banner', '-nostats', '-nostdin', '-i', clip, '-map', '0:v:0'];
   const rows: [string, () => Promise<{ frames: number; ms: number }>][] = [
     ['ffmpeg -f null (decode only)', () => timeProcess(bin.path, [...common, '-f', 'null', '-'], undefined)],
-    ['ffmpeg rgb24 -f null', () => timeProcess(bin.path, [...common, '-pix_fmt', 'rgb24', '-f', 'null', '-'], undefined)],
-    ['node reader, plain rgb24 pipe', () => timeProcess(bin.path, [...common, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], frameBytes)],
+    [
+      'ffmpeg rgb24 -f null',
+      () => timeProcess(bin.path, [...common, '-pix_fmt', 'rgb24', '-f', 'null', '-'], undefined),
+    ],
+    [
+      'node reader, plain rgb24 pipe',
+      () => timeProcess(bin.path, [...common, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], frameBytes),
+    ],
     ['node reader, fromFile args', () => timeProcess(bin.path, decodeArgs(bin, clip), frameBytes)],
     ['fromFile', () => timeFromFile(clip)],
   ];
@@ -75,13 +99,20 @@ async function measure(clip: string, frameBytes: number, bin: FfmpegBinary): Pro
 }
 
 console.log(`ffmpeg: ${describeBinary(binary)} (${binary.source}); best of 3 runs of 540 frames\n`);
-for (const [label, clip, bytes] of [['1280x720', clip720, 1280 * 720 * 3], ['1920x1080', clip1080, 1920 * 1080 * 3]] as const) {
+for (const [label, clip, bytes] of [
+  ['1280x720', clip720, 1280 * 720 * 3],
+  ['1920x1080', clip1080, 1920 * 1080 * 3],
+] as const) {
   const rows = await measure(clip, bytes, binary);
   const nullFps = rows[0]?.[1] ?? 1;
   const readerFps = rows[2]?.[1] ?? 1;
-  console.log(`${label}\n${'stage'.padEnd(32)} ${'frames/s'.padStart(9)} ${'vs null'.padStart(8)} ${'vs plain reader'.padStart(16)}`);
+  console.log(
+    `${label}\n${'stage'.padEnd(32)} ${'frames/s'.padStart(9)} ${'vs null'.padStart(8)} ${'vs plain reader'.padStart(16)}`,
+  );
   for (const [name, fps] of rows) {
-    console.log(`${name.padEnd(32)} ${fps.toFixed(0).padStart(9)} ${(fps / nullFps).toFixed(2).padStart(8)} ${(fps / readerFps).toFixed(2).padStart(16)}`);
+    console.log(
+      `${name.padEnd(32)} ${fps.toFixed(0).padStart(9)} ${(fps / nullFps).toFixed(2).padStart(8)} ${(fps / readerFps).toFixed(2).padStart(16)}`,
+    );
   }
   console.log('');
 }

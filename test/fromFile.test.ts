@@ -8,8 +8,20 @@ import { fromFile } from '../src/sources/fromFile.js';
 import { openFile } from '../src/sources/openFile.js';
 import type { Frame } from '../src/types/frame.js';
 import {
-  countFfmpegProcesses, ffprobeFrames, makeAudioOnly, makeCfrClip, makeRotatedClip, makeTempDir, makeTextAsMp4,
-  makeTruncatedMp4, makeUnsupportedCodec, makeVfrClip, makeZeroByteFile, SAMPLE_FACES, VFR_PTS_MS, waitForNoFfmpeg,
+  countFfmpegProcesses,
+  ffprobeFrames,
+  makeAudioOnly,
+  makeCfrClip,
+  makeRotatedClip,
+  makeTempDir,
+  makeTextAsMp4,
+  makeTruncatedMp4,
+  makeUnsupportedCodec,
+  makeVfrClip,
+  makeZeroByteFile,
+  SAMPLE_FACES,
+  VFR_PTS_MS,
+  waitForNoFfmpeg,
 } from './helpers/media.js';
 
 const EMBEDDED = (await import('@ffmpeg-installer/ffmpeg')).default.path;
@@ -19,11 +31,17 @@ function collect(source: Observable<Frame>): Promise<Frame[]> {
 }
 
 /** Collects frames and the error that ended the stream, and how long it took. */
-async function collectUntilError(source: Observable<Frame>): Promise<{ frames: Frame[]; error: MediaError; ms: number }> {
+async function collectUntilError(
+  source: Observable<Frame>,
+): Promise<{ frames: Frame[]; error: MediaError; ms: number }> {
   const frames: Frame[] = [];
   const started = Date.now();
   const error = await new Promise<MediaError>((resolve, reject) => {
-    source.subscribe({ next: (f) => frames.push(f), error: (e: MediaError) => resolve(e), complete: () => reject(new Error('completed')) });
+    source.subscribe({
+      next: (f) => frames.push(f),
+      error: (e: MediaError) => resolve(e),
+      complete: () => reject(new Error('completed')),
+    });
   });
   return { frames, error, ms: Date.now() - started };
 }
@@ -44,8 +62,14 @@ describe('fromFile', () => {
     const truth = await ffprobeFrames(clip);
     const frames = await collect(fromFile(clip));
     assert.equal(frames.length, 50);
-    assert.deepEqual(frames.map((f) => f.ptsMs), truth.ptsMs);
-    assert.deepEqual(frames.map((f) => f.index), [...Array(50).keys()]);
+    assert.deepEqual(
+      frames.map((f) => f.ptsMs),
+      truth.ptsMs,
+    );
+    assert.deepEqual(
+      frames.map((f) => f.index),
+      [...Array(50).keys()],
+    );
     const first = frames[0] as Frame;
     assert.equal(first.sourceId, clip);
     assert.deepEqual([first.width, first.height, first.data.length], [320, 240, 320 * 240 * 3]);
@@ -59,7 +83,10 @@ describe('fromFile', () => {
     const truth = await ffprobeFrames(clip);
     assert.deepEqual(truth.ptsMs, VFR_PTS_MS, 'the test clip itself is VFR');
     const frames = await collect(fromFile(clip));
-    assert.deepEqual(frames.map((f) => f.ptsMs), [...VFR_PTS_MS]);
+    assert.deepEqual(
+      frames.map((f) => f.ptsMs),
+      [...VFR_PTS_MS],
+    );
   });
 
   it('rotated phone video: frames come out upright with width and height swapped', async () => {
@@ -73,16 +100,24 @@ describe('fromFile', () => {
   });
 
   it('fps sampling, start/end range and maxWidth are done by ffmpeg', async () => {
-    const frames = await collect(fromFile(SAMPLE_FACES, { fps: 10, startMs: 1000, endMs: 3000, maxWidth: 641, sourceId: 'cam' }));
+    const frames = await collect(
+      fromFile(SAMPLE_FACES, { fps: 10, startMs: 1000, endMs: 3000, maxWidth: 641, sourceId: 'cam' }),
+    );
     assert.equal(frames.length, 20);
-    assert.deepEqual(frames.map((f) => f.ptsMs), Array.from({ length: 20 }, (_, i) => 1000 + i * 100));
+    assert.deepEqual(
+      frames.map((f) => f.ptsMs),
+      Array.from({ length: 20 }, (_, i) => 1000 + i * 100),
+    );
     assert.deepEqual([frames[0]?.width, frames[0]?.height, frames[0]?.sourceId], [640, 360, 'cam']);
   });
 
   it('start/end without resampling keeps the container timestamps', async () => {
     const truth = (await ffprobeFrames(SAMPLE_FACES)).ptsMs.filter((t) => t >= 2000 && t < 2500);
     const frames = await collect(fromFile(SAMPLE_FACES, { startMs: 2000, endMs: 2500 }));
-    assert.deepEqual(frames.map((f) => f.ptsMs), truth);
+    assert.deepEqual(
+      frames.map((f) => f.ptsMs),
+      truth,
+    );
     assert.equal(truth.length, 15);
   });
 
@@ -127,7 +162,10 @@ describe('fromFile', () => {
 
   it('unsubscribe mid-stream kills ffmpeg (no process, no zombie)', async () => {
     const frames = await lastValueFrom(fromFile(SAMPLE_FACES).pipe(take(5), toArray()));
-    assert.deepEqual(frames.map((f) => f.index), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      frames.map((f) => f.index),
+      [0, 1, 2, 3, 4],
+    );
     assert.equal(await waitForNoFfmpeg(), 0);
   });
 
@@ -160,24 +198,47 @@ describe('fromFile', () => {
       assert.equal(error.code, 'AUF_ERR_DECODE');
       assert.ok(frames.length > 10 && frames.length < 60, `${frames.length} frames`);
       assert.equal(frames.length, truth.ptsMs.length);
-      assert.deepEqual(frames.map((f) => f.ptsMs), truth.ptsMs);
+      assert.deepEqual(
+        frames.map((f) => f.ptsMs),
+        truth.ptsMs,
+      );
       assert.match(error.message, new RegExp(`after ${frames.length} frame`));
     });
   });
 
   it('file:// URLs are decoded as paths', async () => {
     const frames = await collect(fromFile(pathToFileURL(SAMPLE_FACES).href, { fps: 5, endMs: 1000 }));
-    assert.deepEqual(frames.map((f) => [f.ptsMs, f.sourceId]), [0, 200, 400, 600, 800].map((t) => [t, SAMPLE_FACES]));
+    assert.deepEqual(
+      frames.map((f) => [f.ptsMs, f.sourceId]),
+      [0, 200, 400, 600, 800].map((t) => [t, SAMPLE_FACES]),
+    );
   });
 
   it('openFile: info (duration, fps, decoded size, decoder) agrees with the frames', async () => {
     const { info, frames } = await openFile(SAMPLE_FACES, { maxWidth: 641, endMs: 100 });
-    assert.deepEqual({ ...info, decoder: '' }, {
-      sourceId: SAMPLE_FACES, kind: 'file', durationMs: 6000, fps: 30, width: 640, height: 360, codec: 'h264', decoder: '',
-    });
+    assert.deepEqual(
+      { ...info, decoder: '' },
+      {
+        sourceId: SAMPLE_FACES,
+        kind: 'file',
+        durationMs: 6000,
+        fps: 30,
+        width: 640,
+        height: 360,
+        codec: 'h264',
+        decoder: '',
+      },
+    );
     assert.match(info.decoder ?? '', /ffmpeg 5\./);
     const decoded = await collect(frames);
-    assert.deepEqual(decoded.map((f) => [f.width, f.height]), [[640, 360], [640, 360], [640, 360]]);
+    assert.deepEqual(
+      decoded.map((f) => [f.width, f.height]),
+      [
+        [640, 360],
+        [640, 360],
+        [640, 360],
+      ],
+    );
     const rotated = await openFile(`${dir}/rotated.mp4`, { maxWidth: 120 });
     const first = (await collect(rotated.frames))[0];
     assert.deepEqual([rotated.info.width, rotated.info.height], [first?.width, first?.height]);
@@ -186,15 +247,23 @@ describe('fromFile', () => {
   });
 
   it('invalid options throw OptionError naming the option', () => {
-    assert.throws(() => fromFile(SAMPLE_FACES, { fps: 0 }), { code: 'AUF_ERR_INVALID_OPTION', message: /"fps"/ });
-    assert.throws(() => fromFile(SAMPLE_FACES, { startMs: 2000, endMs: 1000 }), { message: /"startMs".*"endMs"/ });
+    assert.throws(() => fromFile(SAMPLE_FACES, { fps: 0 }), {
+      code: 'AUF_ERR_INVALID_OPTION',
+      message: /"fps"/,
+    });
+    assert.throws(() => fromFile(SAMPLE_FACES, { startMs: 2000, endMs: 1000 }), {
+      message: /"startMs".*"endMs"/,
+    });
     assert.throws(() => fromFile(SAMPLE_FACES, { highWaterMark: 0 }), { message: /"highWaterMark"/ });
     assert.throws(() => fromFile(SAMPLE_FACES, { maxWidth: 1.5 }), { message: /"maxWidth"/ });
   });
 
   it('works with the embedded 2018 ffmpeg too (VFR timestamps, rotation, truncation)', async () => {
     const vfr = await collect(fromFile(`${dir}/vfr.mp4`, { ffmpegPath: EMBEDDED }));
-    assert.deepEqual(vfr.map((f) => f.ptsMs), [...VFR_PTS_MS]);
+    assert.deepEqual(
+      vfr.map((f) => f.ptsMs),
+      [...VFR_PTS_MS],
+    );
     const rotated = await collect(fromFile(`${dir}/rotated.mp4`, { ffmpegPath: EMBEDDED, maxWidth: 120 }));
     assert.deepEqual([rotated[0]?.width, rotated[0]?.height], [120, 160]);
     const broken = await collectUntilError(fromFile(`${dir}/truncated.mp4`, { ffmpegPath: EMBEDDED }));

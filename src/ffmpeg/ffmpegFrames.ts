@@ -39,7 +39,11 @@ export interface FfmpegFramesOptions {
 }
 
 /** Cold: each subscription spawns its own ffmpeg; unsubscribing stops it. */
-export function ffmpegFrames(ffmpegPath: string, args: readonly string[], options: FfmpegFramesOptions): Observable<Frame> {
+export function ffmpegFrames(
+  ffmpegPath: string,
+  args: readonly string[],
+  options: FfmpegFramesOptions,
+): Observable<Frame> {
   return new Observable<Frame>((subscriber) => {
     const { sourceId, highWaterMark } = options;
     const parser = new ShowinfoParser();
@@ -102,7 +106,11 @@ export function ffmpegFrames(ffmpegPath: string, args: readonly string[], option
       if (pumping || done) return;
       pumping = true;
       try {
-        for (let size = nextSize(); !done && retained < highWaterMark && size !== undefined && buffered >= size; size = nextSize()) {
+        for (
+          let size = nextSize();
+          !done && retained < highWaterMark && size !== undefined && buffered >= size;
+          size = nextSize()
+        ) {
           const info = infos.shift() as ShowinfoFrame;
           const data = takeBytes(size);
           const frame: Frame = {
@@ -116,10 +124,14 @@ export function ffmpegFrames(ffmpegPath: string, args: readonly string[], option
           };
           index += 1;
           retained += 1;
-          emitLeased(frame, (f) => subscriber.next(f), () => {
-            retained -= 1;
-            pump();
-          });
+          emitLeased(
+            frame,
+            (f) => subscriber.next(f),
+            () => {
+              retained -= 1;
+              pump();
+            },
+          );
         }
       } finally {
         pumping = false;
@@ -129,9 +141,14 @@ export function ffmpegFrames(ffmpegPath: string, args: readonly string[], option
         // stdout runs far ahead of stderr: showinfo lines are not being recognised.
         done = true;
         proc.stop();
-        subscriber.error(new MediaError('AUF_ERR_DECODE', options.source,
-          `ffmpeg at ${ffmpegPath} printed no showinfo frame lines for ${buffered} bytes of video; ` +
-            'its log format is not supported. Use ffmpeg >= 4 via FFMPEG_PATH.'));
+        subscriber.error(
+          new MediaError(
+            'AUF_ERR_DECODE',
+            options.source,
+            `ffmpeg at ${ffmpegPath} printed no showinfo frame lines for ${buffered} bytes of video; ` +
+              'its log format is not supported. Use ffmpeg >= 4 via FFMPEG_PATH.',
+          ),
+        );
         return;
       }
       if (retained >= highWaterMark) stdout.pause();
@@ -144,7 +161,10 @@ export function ffmpegFrames(ffmpegPath: string, args: readonly string[], option
       if (size !== undefined && buffered >= size) return; // frames left: wait for a release
       done = true;
       if (exitCode === 0 && !hasDecodeTrouble(proc.stderrTail)) subscriber.complete();
-      else subscriber.error(classifyFfmpegFailure(options.source, proc.stderrTail, exitCode, index - firstIndex));
+      else
+        subscriber.error(
+          classifyFfmpegFailure(options.source, proc.stderrTail, exitCode, index - firstIndex),
+        );
     }
 
     return () => {

@@ -51,7 +51,8 @@ export async function checkInputFile(input: string): Promise<void> {
 }
 
 /** Lines in a clean exit that still mean part of the media could not be read. */
-const DECODE_TROUBLE = /partial file|Error while decoding|Invalid data found when processing input|Invalid NAL unit|corrupt/i;
+const DECODE_TROUBLE =
+  /partial file|Error while decoding|Invalid data found when processing input|Invalid NAL unit|corrupt/i;
 
 /** True when stderr shows a break in the media although ffmpeg exited 0 (truncated files). */
 export function hasDecodeTrouble(stderrTail: readonly string[]): boolean {
@@ -69,12 +70,23 @@ export function classifyFfmpegFailure(
   framesEmitted: number,
 ): MediaError {
   const text = stderrTail.join('\n');
-  const last = stderrTail.filter((line) => !/^\s|^frame=|^video:/.test(line)).slice(-3).join(' | ');
+  const last = stderrTail
+    .filter((line) => !/^\s|^frame=|^video:/.test(line))
+    .slice(-3)
+    .join(' | ');
   const detail = `(ffmpeg exit ${exitCode ?? 'signal'}: ${last || 'no output'})`;
   if (/spawn error/.test(text)) {
-    return new MediaError('AUF_ERR_DECODE', source, `Could not start ffmpeg ${detail}. Set FFMPEG_PATH to a working ffmpeg.`);
+    return new MediaError(
+      'AUF_ERR_DECODE',
+      source,
+      `Could not start ffmpeg ${detail}. Set FFMPEG_PATH to a working ffmpeg.`,
+    );
   }
-  if (/Decoder \(codec [^)]*\) not found|Unsupported codec|Unknown decoder|codec not currently supported/i.test(text)) {
+  if (
+    /Decoder \(codec [^)]*\) not found|Unsupported codec|Unknown decoder|codec not currently supported/i.test(
+      text,
+    )
+  ) {
     return new MediaError(
       'AUF_ERR_UNSUPPORTED_CODEC',
       source,
@@ -90,7 +102,11 @@ export function classifyFfmpegFailure(
         'The frames before the break were delivered; re-copy or repair the file (e.g. `ffmpeg -i in -c copy out.mp4`).',
     );
   }
-  if (/matches no streams|does not contain any stream|moov atom not found|Invalid data found|Output file #0 does not contain/i.test(text)) {
+  if (
+    /matches no streams|does not contain any stream|moov atom not found|Invalid data found|Output file #0 does not contain/i.test(
+      text,
+    )
+  ) {
     return new MediaError(
       'AUF_ERR_NO_VIDEO_STREAM',
       source,
@@ -98,5 +114,9 @@ export function classifyFfmpegFailure(
         `MP4 whose index is missing) ${detail}. Pass a video file.`,
     );
   }
-  return new MediaError('AUF_ERR_DECODE', source, `ffmpeg could not decode "${source}" ${detail}. Check the file with \`ffprobe\`.`);
+  return new MediaError(
+    'AUF_ERR_DECODE',
+    source,
+    `ffmpeg could not decode "${source}" ${detail}. Check the file with \`ffprobe\`.`,
+  );
 }

@@ -56,8 +56,14 @@ export async function probeMedia(path: string, options: ProbeOptions = {}): Prom
 function fromFfprobe(source: string, json: string): Omit<MediaInfo, 'decoder'> {
   const parsed = JSON.parse(json) as {
     streams?: {
-      codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string;
-      duration?: string; tags?: { rotate?: string }; side_data_list?: { rotation?: number }[];
+      codec_name?: string;
+      width?: number;
+      height?: number;
+      avg_frame_rate?: string;
+      r_frame_rate?: string;
+      duration?: string;
+      tags?: { rotate?: string };
+      side_data_list?: { rotation?: number }[];
     }[];
     format?: { duration?: string };
   };
@@ -83,13 +89,24 @@ function fromFfmpegInfo(source: string, stderr: string): Omit<MediaInfo, 'decode
   const rotation = normalise(matrix !== undefined ? -Number(matrix) : Number(tag ?? 0));
   const duration = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
   return withSize(Number(video[2]), Number(video[3]), rotation, {
-    ...(duration ? { durationMs: Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000) } : {}),
+    ...(duration
+      ? {
+          durationMs: Math.round(
+            (Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000,
+          ),
+        }
+      : {}),
     ...(fps ? { fps: Number(fps) } : {}),
     codec: video[1] ?? 'unknown',
   });
 }
 
-function withSize(width: number | undefined, height: number | undefined, rotation: number, rest: Partial<MediaInfo>): Omit<MediaInfo, 'decoder'> {
+function withSize(
+  width: number | undefined,
+  height: number | undefined,
+  rotation: number,
+  rest: Partial<MediaInfo>,
+): Omit<MediaInfo, 'decoder'> {
   const swap = rotation === 90 || rotation === 270;
   return {
     ...rest,
@@ -108,10 +125,17 @@ function normalise(degrees: number): number {
 }
 
 function noVideo(source: string): MediaError {
-  return new MediaError('AUF_ERR_NO_VIDEO_STREAM', source, `"${source}" has no video stream (audio-only or not a media file). Pass a video file.`);
+  return new MediaError(
+    'AUF_ERR_NO_VIDEO_STREAM',
+    source,
+    `"${source}" has no video stream (audio-only or not a media file). Pass a video file.`,
+  );
 }
 
-function execute(cmd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function execute(
+  cmd: string,
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -40,6 +40,10 @@ export class ShowinfoParser {
       ptsMs = Number(ptsTime) * 1000;
     }
     // Microsecond rounding removes float noise such as 33.333333333333336.
-    return { ptsMs: Number.isFinite(ptsMs) ? Math.round(ptsMs * 1000) / 1000 : NaN, width: Number(width), height: Number(height) };
+    return {
+      ptsMs: Number.isFinite(ptsMs) ? Math.round(ptsMs * 1000) / 1000 : NaN,
+      width: Number(width),
+      height: Number(height),
+    };
   }
 }

@@ -26,7 +26,11 @@ export interface FfmpegProcess {
  * A failure to start (ENOENT, EACCES) resolves `closed` with `null` and puts the reason in
  * `stderrTail`.
  */
-export function spawnFfmpeg(path: string, args: readonly string[], onLine?: (line: string) => void): FfmpegProcess {
+export function spawnFfmpeg(
+  path: string,
+  args: readonly string[],
+  onLine?: (line: string) => void,
+): FfmpegProcess {
   const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   const stderrTail: string[] = [];
   let partial = '';

@@ -81,13 +81,19 @@ export function validateFileOptions<T extends ResolvedOptions>(opts: T): T {
     throw new OptionError(`Option "startMs" must be a number >= 0 (ms), got ${String(opts.startMs)}.`);
   }
   if (opts.endMs !== undefined && opts.endMs <= opts.startMs) {
-    throw new OptionError(`Options "startMs" (${opts.startMs}) and "endMs" (${opts.endMs}): endMs must be after startMs.`);
+    throw new OptionError(
+      `Options "startMs" (${opts.startMs}) and "endMs" (${opts.endMs}): endMs must be after startMs.`,
+    );
   }
   if (opts.maxWidth !== undefined && !(Number.isInteger(opts.maxWidth) && opts.maxWidth >= 2)) {
-    throw new OptionError(`Option "maxWidth" must be an integer >= 2 (pixels), got ${String(opts.maxWidth)}.`);
+    throw new OptionError(
+      `Option "maxWidth" must be an integer >= 2 (pixels), got ${String(opts.maxWidth)}.`,
+    );
   }
   if (!(Number.isInteger(opts.highWaterMark) && opts.highWaterMark >= 1)) {
-    throw new OptionError(`Option "highWaterMark" must be an integer >= 1 (frames), got ${String(opts.highWaterMark)}.`);
+    throw new OptionError(
+      `Option "highWaterMark" must be an integer >= 1 (frames), got ${String(opts.highWaterMark)}.`,
+    );
   }
   return opts;
 }

@@ -38,22 +38,44 @@ export interface ImageSourceOptions {
   readonly ffmpegPath?: string;
 }
 
-const DEFAULTS: { readonly intervalMs: number; readonly highWaterMark: number } = { intervalMs: 1000, highWaterMark: 4 };
+const DEFAULTS: { readonly intervalMs: number; readonly highWaterMark: number } = {
+  intervalMs: 1000,
+  highWaterMark: 4,
+};
 
 /** File extensions picked from a folder (case-insensitive). */
-export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm'];
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.bmp',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.ppm',
+  '.pgm',
+];
 
 /** A folder (its images, sorted by name, numbers in natural order), one image path, or a list. */
-export function fromImages(pathsOrFolder: string | readonly string[], options: ImageSourceOptions = {}): Observable<Frame> {
+export function fromImages(
+  pathsOrFolder: string | readonly string[],
+  options: ImageSourceOptions = {},
+): Observable<Frame> {
   const opts = { ...DEFAULTS, ...options };
   if (!(Number.isFinite(opts.intervalMs) && opts.intervalMs > 0)) {
-    throw new OptionError(`Option "intervalMs" must be a positive number (ms), got ${String(opts.intervalMs)}.`);
+    throw new OptionError(
+      `Option "intervalMs" must be a positive number (ms), got ${String(opts.intervalMs)}.`,
+    );
   }
   if (!(Number.isInteger(opts.highWaterMark) && opts.highWaterMark >= 1)) {
-    throw new OptionError(`Option "highWaterMark" must be an integer >= 1 (frames), got ${String(opts.highWaterMark)}.`);
+    throw new OptionError(
+      `Option "highWaterMark" must be an integer >= 1 (frames), got ${String(opts.highWaterMark)}.`,
+    );
   }
   if (opts.maxWidth !== undefined && !(Number.isInteger(opts.maxWidth) && opts.maxWidth >= 2)) {
-    throw new OptionError(`Option "maxWidth" must be an integer >= 2 (pixels), got ${String(opts.maxWidth)}.`);
+    throw new OptionError(
+      `Option "maxWidth" must be an integer >= 2 (pixels), got ${String(opts.maxWidth)}.`,
+    );
   }
   return defer(() => from(Promise.all([listImages(pathsOrFolder), resolveFfmpeg(opts.ffmpegPath)]))).pipe(
     mergeMap(([paths, binary]) =>
@@ -61,13 +83,20 @@ export function fromImages(pathsOrFolder: string | readonly string[], options: I
         ...paths.map((path, index) =>
           defer(() => from(checkInputFile(path))).pipe(
             mergeMap(() =>
-              ffmpegFrames(binary.path, decodeArgs(binary, path, { still: true, ...(opts.maxWidth ? { maxWidth: opts.maxWidth } : {}) }), {
-                sourceId: opts.sourceId ?? path,
-                source: path,
-                highWaterMark: opts.highWaterMark,
-                firstIndex: index,
-                ptsMs: () => index * opts.intervalMs,
-              }),
+              ffmpegFrames(
+                binary.path,
+                decodeArgs(binary, path, {
+                  still: true,
+                  ...(opts.maxWidth ? { maxWidth: opts.maxWidth } : {}),
+                }),
+                {
+                  sourceId: opts.sourceId ?? path,
+                  source: path,
+                  highWaterMark: opts.highWaterMark,
+                  firstIndex: index,
+                  ptsMs: () => index * opts.intervalMs,
+                },
+              ),
             ),
             catchError((error: unknown) => throwError(() => asImageError(path, error))),
           ),
@@ -81,10 +110,15 @@ async function listImages(pathsOrFolder: string | readonly string[]): Promise<st
   if (typeof pathsOrFolder !== 'string') return [...pathsOrFolder];
   const info = await stat(pathsOrFolder).catch(() => undefined);
   if (!info?.isDirectory()) return [pathsOrFolder];
-  const names = (await readdir(pathsOrFolder)).filter((name) => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase()));
+  const names = (await readdir(pathsOrFolder)).filter((name) =>
+    IMAGE_EXTENSIONS.includes(extname(name).toLowerCase()),
+  );
   if (names.length === 0) {
-    throw new MediaError('AUF_ERR_FILE_NOT_FOUND', pathsOrFolder,
-      `No images (${IMAGE_EXTENSIONS.join(', ')}) in folder "${pathsOrFolder}". Check the folder or pass image paths.`);
+    throw new MediaError(
+      'AUF_ERR_FILE_NOT_FOUND',
+      pathsOrFolder,
+      `No images (${IMAGE_EXTENSIONS.join(', ')}) in folder "${pathsOrFolder}". Check the folder or pass image paths.`,
+    );
   }
   names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return names.map((name) => join(pathsOrFolder, name));
@@ -92,9 +126,16 @@ async function listImages(pathsOrFolder: string | readonly string[]): Promise<st
 
 /** ffmpeg's "no video stream" means "not an image" here; say so. */
 function asImageError(path: string, error: unknown): unknown {
-  if (error instanceof MediaError && (error.code === 'AUF_ERR_NO_VIDEO_STREAM' || error.code === 'AUF_ERR_DECODE')) {
-    return new MediaError(error.code, path,
-      `"${path}" is not a readable image (${error.message}). Pass jpg/png/bmp/webp/tiff files.`, { cause: error });
+  if (
+    error instanceof MediaError &&
+    (error.code === 'AUF_ERR_NO_VIDEO_STREAM' || error.code === 'AUF_ERR_DECODE')
+  ) {
+    return new MediaError(
+      error.code,
+      path,
+      `"${path}" is not a readable image (${error.message}). Pass jpg/png/bmp/webp/tiff files.`,
+      { cause: error },
+    );
   }
   return error;
 }

@@ -27,11 +27,15 @@ export interface OpenedFile {
 /** Rejects with the same `MediaError`s as `fromFile` (missing, empty, not a video, ...). */
 export async function openFile(pathOrUrl: string, options: FileSourceOptions = {}): Promise<OpenedFile> {
   const frames = fromFile(pathOrUrl, options); // validates options first
-  const media = await probeMedia(toLocalPath(pathOrUrl), options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {});
+  const media = await probeMedia(
+    toLocalPath(pathOrUrl),
+    options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {},
+  );
   let { width, height } = media;
   if (width && height && options.maxWidth !== undefined) {
     // Mirrors decodeArgs' scale: even width at most maxWidth, height -2 (even, aspect kept).
-    const target = width > options.maxWidth ? Math.floor(options.maxWidth / 2) * 2 : Math.floor(width / 2) * 2;
+    const target =
+      width > options.maxWidth ? Math.floor(options.maxWidth / 2) * 2 : Math.floor(width / 2) * 2;
     height = Math.round((height * target) / width / 2) * 2;
     width = target;
   }

@@ -18,7 +18,9 @@ export const PHOTOS_DIR = join(REPO_ROOT, 'assets/photos');
 export function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr}`, { cause: error })) : resolve(stdout),
+      error
+        ? reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr}`, { cause: error }))
+        : resolve(stdout),
     );
   });
 }
@@ -40,8 +42,21 @@ export async function makeCfrClip(
 ): Promise<string> {
   const { fps = 25, seconds = 2, width = 320, height = 240, name = 'cfr.mp4' } = options;
   const out = join(dir, name);
-  await ffmpeg('-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out);
+  await ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    out,
+  );
   return out;
 }
 
@@ -52,9 +67,29 @@ export const VFR_PTS_MS: readonly number[] = [
 ];
 export async function makeVfrClip(dir: string): Promise<string> {
   const out = join(dir, 'vfr.mp4');
-  await ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-frames:v', '30',
-    '-vf', "settb=1/1000,setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", '-fps_mode', 'vfr', '-enc_time_base', '1/1000',
-    '-video_track_timescale', '1000', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out);
+  await ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=320x240:rate=25',
+    '-frames:v',
+    '30',
+    '-vf',
+    "settb=1/1000,setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'",
+    '-fps_mode',
+    'vfr',
+    '-enc_time_base',
+    '1/1000',
+    '-video_track_timescale',
+    '1000',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  );
   return out;
 }
 
@@ -116,9 +151,20 @@ export async function makeUnsupportedCodec(dir: string): Promise<string> {
 }
 
 /** Per-frame presentation times (ms from the stream start) and sizes by ffprobe. */
-export async function ffprobeFrames(path: string): Promise<{ ptsMs: number[]; width: number; height: number }> {
-  const out = await run(SYSTEM_FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries',
-    'frame=best_effort_timestamp_time,width,height:stream=start_time', '-of', 'json', path]);
+export async function ffprobeFrames(
+  path: string,
+): Promise<{ ptsMs: number[]; width: number; height: number }> {
+  const out = await run(SYSTEM_FFPROBE, [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'frame=best_effort_timestamp_time,width,height:stream=start_time',
+    '-of',
+    'json',
+    path,
+  ]);
   const json = JSON.parse(out) as {
     frames: { best_effort_timestamp_time: string; width: number; height: number }[];
     streams: { start_time?: string }[];
@@ -140,7 +186,8 @@ export async function ffmpegChildren(): Promise<{ pid: number; state: string }[]
     const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const match = /^\d+ \((.*)\) (\S) (\d+)/.exec(text);
     if (!match || Number(match[3]) !== process.pid) continue;
-    if (match[1] === 'ffmpeg' || match[1] === 'ffprobe') found.push({ pid: Number(entry), state: match[2] ?? '?' });
+    if (match[1] === 'ffmpeg' || match[1] === 'ffprobe')
+      found.push({ pid: Number(entry), state: match[2] ?? '?' });
   }
   return found;
 }
