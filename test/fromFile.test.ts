@@ -202,7 +202,7 @@ describe('fromFile', () => {
         frames.map((f) => f.ptsMs),
         truth.ptsMs,
       );
-      assert.match(error.message, new RegExp(`after ${frames.length} frame`));
+      assert.match(error.message, new RegExp(`after decoding ${frames.length} frame`));
     });
   });
 

@@ -52,7 +52,7 @@ export async function checkInputFile(input: string): Promise<void> {
 
 /** Lines in a clean exit that still mean part of the media could not be read. */
 const DECODE_TROUBLE =
-  /partial file|Error while decoding|Invalid data found when processing input|Invalid NAL unit|corrupt/i;
+  /partial file|Error while decoding|Invalid data found when processing input|Invalid NAL unit/i;
 
 /** True when stderr shows a break in the media although ffmpeg exited 0 (truncated files). */
 export function hasDecodeTrouble(stderrTail: readonly string[]): boolean {
@@ -98,8 +98,9 @@ export function classifyFfmpegFailure(
     return new MediaError(
       'AUF_ERR_DECODE',
       source,
-      `"${source}" is truncated or corrupt: decoding stopped after ${framesEmitted} frame(s) ${detail}. ` +
-        'The frames before the break were delivered; re-copy or repair the file (e.g. `ffmpeg -i in -c copy out.mp4`).',
+      `"${source}" is truncated or corrupt: ffmpeg reported damaged data after decoding ${framesEmitted} ` +
+        `frame(s), all of which were delivered ${detail}. Re-copy or repair the file ` +
+        '(e.g. `ffmpeg -i in -c copy out.mp4`).',
     );
   }
   if (

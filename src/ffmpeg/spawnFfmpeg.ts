@@ -13,7 +13,7 @@ const TAIL_LINES = 40;
 
 export interface FfmpegProcess {
   readonly child: ChildProcessByStdio<null, Readable, Readable>;
-  /** The last stderr lines (for error classification and messages). */
+  /** The last stderr lines except showinfo's (for error classification and messages). */
   readonly stderrTail: string[];
   /** Resolves with the exit code (null when killed by a signal) once every pipe is closed. */
   readonly closed: Promise<number | null>;
@@ -36,8 +36,11 @@ export function spawnFfmpeg(
   let partial = '';
   const pushLine = (line: string): void => {
     if (line.length === 0) return;
-    stderrTail.push(line);
-    if (stderrTail.length > TAIL_LINES) stderrTail.shift();
+    // showinfo prints one or more lines per frame; kept, they would push diagnostics out of the tail.
+    if (!line.includes('Parsed_showinfo')) {
+      stderrTail.push(line);
+      if (stderrTail.length > TAIL_LINES) stderrTail.shift();
+    }
     onLine?.(line);
   };
   child.stderr.setEncoding('utf8');
