@@ -62,12 +62,15 @@ describe('fromRtsp outages (real RTSP server)', () => {
       assert.equal(frames[i]?.index, (frames[i - 1]?.index ?? NaN) + 1);
       assert.ok((frames[i]?.ptsMs ?? 0) > (frames[i - 1]?.ptsMs ?? Infinity), `ptsMs not increasing at ${i}`);
     }
-    const lastBefore = frames[beforeOutage - 1];
-    const firstAfter = frames.find((f) => f.capturedAtMs > killedAt + 1900);
-    assert.ok(lastBefore && firstAfter);
+    // One jump in media time, where the new connection was anchored: exactly the wall-clock gap.
+    const jumps = frames.flatMap((f, i) => (i > 0 && f.ptsMs - (frames[i - 1]?.ptsMs ?? 0) > 1000 ? [i] : []));
+    assert.equal(jumps.length, 1, `media-time jumps at ${jumps.join(',')}`);
+    const lastBefore = frames[(jumps[0] ?? 0) - 1];
+    const firstAfter = frames[jumps[0] ?? 0];
+    assert.ok(lastBefore && firstAfter && firstAfter.capturedAtMs > killedAt);
     const gap = firstAfter.ptsMs - lastBefore.ptsMs;
     const wallGap = firstAfter.capturedAtMs - lastBefore.capturedAtMs;
-    assert.ok(gap >= 2000 && Math.abs(gap - wallGap) < 50, `media gap ${gap} ms vs wall gap ${wallGap} ms`);
+    assert.ok(gap >= 2000 && Math.abs(gap - wallGap) < 0.01, `media gap ${gap} ms vs wall gap ${wallGap} ms`);
     assert.equal(watch.error, undefined);
     assert.ok(maxChildren <= 1, `${maxChildren} ffmpeg processes at once`);
     assert.equal(await waitForNoFfmpeg(), 0, 'ffmpeg left running');
@@ -92,7 +95,7 @@ describe('fromRtsp outages (real RTSP server)', () => {
       watch.close();
     }
     const stalled = watch.statuses.find((s) => s.state === 'stalled');
-    assert.ok(stalled?.lastFrameAtMs !== undefined && stalled.lastFrameAtMs <= frozenAt + 100);
+    assert.ok(stalled?.lastFrameAtMs !== undefined && stalled.lastFrameAtMs >= frozenAt - 1000);
     assert.match(stalled.error?.message ?? '', /no frame for 800 ms/);
     const states = watch.states;
     assert.deepEqual(states.slice(0, 4), ['connecting', 'live', 'stalled', 'reconnecting']);
