@@ -8,16 +8,14 @@ import { extname } from 'node:path';
 import { type Observable, concat, defer } from 'rxjs';
 import type { Frame } from '../types/frame.js';
 import { type FileSourceOptions, fromFile } from './fromFile.js';
-import { type ImageSourceOptions, fromImages } from './fromImages.js';
+import { IMAGE_EXTENSIONS, type ImageSourceOptions, fromImages } from './fromImages.js';
 
 /** Options for whichever source `openInput` picks; each source ignores the others' options. */
 export type InputOptions = FileSourceOptions & ImageSourceOptions;
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm']);
-
 /** True for paths that name a still image (by extension). */
 export function isImagePath(path: string): boolean {
-  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
+  return IMAGE_EXTENSIONS.includes(extname(path).toLowerCase());
 }
 
 function isDirectory(path: string): boolean {
