@@ -49,3 +49,49 @@ def align_face(image: Image.Image, landmarks: Sequence[Sequence[float]], templat
     inv = np.linalg.inv(np.vstack([m, [0, 0, 1]]))[:2]  # PIL wants output -> input
     h, w = out_size
     return image.convert("RGB").transform((w, h), Image.AFFINE, tuple(inv.reshape(-1)), resample=Image.BILINEAR)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m auformer.align --landmarks lm.csv --out-dir aligned/``: lm.csv has columns
+    image, rex, rey, lex, ley, nosex, nosey, mouthx, mouthy (image pixels; right eye = subject's
+    right = image-left). Writes aligned canvas images (default 256x256 for a 224 input) under the
+    same relative paths."""
+    import argparse
+    import csv
+    import json
+    from pathlib import Path
+
+    from .models.auformer import AUFormerConfig
+
+    ap = argparse.ArgumentParser(prog="python -m auformer.align", description=main.__doc__)
+    ap.add_argument("--landmarks", required=True)
+    ap.add_argument("--image-root", help="folder the CSV's image paths are relative to (default: CSV's folder)")
+    ap.add_argument("--out-dir", required=True)
+    ap.add_argument("--input-size", type=int, nargs=2, default=[224, 224], metavar=("H", "W"))
+    ap.add_argument("--canvas", type=int, nargs=2, metavar=("H", "W"), help="default: input size * 256/224")
+    ap.add_argument("--template", help="JSON [[x,y]x4] in input-crop pixels (default: the card's default)")
+    a = ap.parse_args(argv)
+    size = (a.input_size[0], a.input_size[1])
+    canvas = tuple(a.canvas) if a.canvas else tuple(-(-s * 256 // 224) for s in size)
+    tmpl = json.loads(a.template) if a.template else AUFormerConfig(input_size=size).template()
+    dst = canvas_template(tmpl, size, canvas)
+    lm_path = Path(a.landmarks)
+    root = Path(a.image_root) if a.image_root else lm_path.parent
+    with lm_path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    keys = ("rex", "rey", "lex", "ley", "nosex", "nosey", "mouthx", "mouthy")
+    for n, row in enumerate(rows, start=2):
+        try:
+            pts = [float(row[k]) for k in keys]
+        except (KeyError, ValueError) as e:
+            raise SystemExit(f"{lm_path}:{n}: need numeric columns {keys}: {e}") from None
+        with Image.open(root / row["image"]) as im:
+            out = align_face(im, [pts[i : i + 2] for i in range(0, 8, 2)], dst, canvas)
+        target = Path(a.out_dir) / row["image"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out.save(target)
+    print(f"aligned {len(rows)} images into {a.out_dir} ({canvas[1]}x{canvas[0]})")
+
+
+if __name__ == "__main__":
+    main()
