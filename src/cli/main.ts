@@ -3,11 +3,13 @@
 import { AufError } from '../errors.js';
 import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
 import { runAnalyze } from './analyzeCommand.js';
+import { runServe } from './serveCommand.js';
 
 const USAGE = `Usage: auformer <command> [options]
 
 Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
+  serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -18,6 +20,8 @@ async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'analyze':
         return await runAnalyze(rest, io);
+      case 'serve':
+        return await runServe(rest, io);
       case undefined:
       case '-h':
       case '--help':
