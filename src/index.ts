@@ -19,6 +19,8 @@ export type {
   Point,
   Similarity,
   SourceInfo,
+  SourceState,
+  SourceStatus,
 } from './types/index.js';
 export { KEYPOINT_NAMES } from './types/index.js';
 export { AufError, MediaError, ModelError, OptionError, SinkError, StreamError } from './errors.js';
@@ -31,6 +33,12 @@ export type { AnalyzeOptions } from './analyze.js';
 // Sources
 export { fromFile } from './sources/fromFile.js';
 export type { FileSourceOptions } from './sources/fromFile.js';
+export { fromRtsp } from './sources/fromRtsp.js';
+export type { RtspSourceOptions } from './sources/fromRtsp.js';
+export { fromWebcam } from './sources/fromWebcam.js';
+export type { WebcamSourceOptions } from './sources/fromWebcam.js';
+export type { LiveSource } from './sources/live/liveSource.js';
+export type { LiveSourceOptions } from './sources/live/liveOptions.js';
 export { fromImages } from './sources/fromImages.js';
 export type { ImageSourceOptions } from './sources/fromImages.js';
 export { openInput } from './sources/openInput.js';
