@@ -7,40 +7,77 @@
  * order. Each frame stays retained (see frameLease.ts) until its result is out, which bounds
  * how far a file source can run ahead.
  *
+ * With `maxHzPerTrack`, each track is scored at most that often (in media time); the faces in
+ * between carry the track's last probabilities with `held: true`, so a live pipeline on a CPU
+ * stays real-time while offline runs can still score every frame.
+ *
+ * ```
+ * maxHzPerTrack: 10, 30 fps   --s--h--h--s--h--h--s--    s = scored, h = held (last result)
+ * ```
+ *
  * @example
- * fromFile('talk.mp4').pipe(detectFaces(), alignFaces(model), inferAUs(model))
- * // -> { type: 'frame', index: 0, status: 'ok', faces: [{ trackId: 0, aus: { AU01: 0.12, ... } }] }
+ * fromFile('talk.mp4').pipe(detectFaces(), trackFaces(), alignFaces(model), inferAUs(model))
+ * // -> { type: 'frame', index: 0, status: 'ok', faces: [{ trackId: 1, aus: { AU01: 0.12, ... } }] }
  */
-import { type OperatorFunction, concatMap, finalize, from, map } from 'rxjs';
+import { type OperatorFunction, concatMap, defer, finalize, from, map } from 'rxjs';
+import { OptionError } from '../errors.js';
 import type { AUModel } from '../model/AUModel.js';
-import type { AUValues, FrameResult } from '../types/result.js';
-import type { AlignedFrame } from '../types/pipeline.js';
+import type { AlignedFace, AlignedFrame } from '../types/pipeline.js';
+import type { AUValues, FaceResult, FrameResult } from '../types/result.js';
 import { retainFrame } from './frameLease.js';
+import { TrackRateLimiter } from './trackRateLimiter.js';
 
-export function inferAUs(model: AUModel): OperatorFunction<AlignedFrame, FrameResult> {
-  const auNames = model.card.auNames;
-  return (source) =>
-    source.pipe(
-      map((aligned) => {
-        const release = retainFrame(aligned.frame);
-        const probabilities = Promise.all(
-          aligned.faces.map((f) => model.infer(f.crop, aligned.frame.sourceId)),
-        );
-        const result = probabilities.then((probs) => toFrameResult(aligned, probs, auNames));
-        // Observed later, in order, by concatMap; mark it handled so an early rejection of a
-        // later frame is not reported as unhandled meanwhile.
-        result.catch(() => undefined);
-        return { result, release };
-      }),
-      concatMap(({ result, release }) => from(result).pipe(finalize(release))),
-    );
+export interface InferAUsOptions {
+  /**
+   * Score each track at most this many times per second of media time; needs `trackFaces`
+   * upstream (untracked faces are always scored). Defaults to `Infinity` (every frame).
+   */
+  readonly maxHzPerTrack?: number;
 }
 
-function toFrameResult(
-  aligned: AlignedFrame,
-  probs: Float32Array[],
-  auNames: readonly string[],
-): FrameResult {
+export function inferAUs(
+  model: AUModel,
+  options: InferAUsOptions = {},
+): OperatorFunction<AlignedFrame, FrameResult> {
+  const { maxHzPerTrack = Infinity } = options;
+  if (!(maxHzPerTrack > 0))
+    throw new OptionError(`inferAUs: maxHzPerTrack must be > 0 (Hz), got ${maxHzPerTrack}`);
+  const auNames = model.card.auNames;
+  const toValues = (p: Float32Array): AUValues =>
+    Object.fromEntries(auNames.map((name, i) => [name, p[i] as number]));
+  return (source) =>
+    defer(() => {
+      const limiter = Number.isFinite(maxHzPerTrack) ? new TrackRateLimiter(maxHzPerTrack) : undefined;
+      const score = (frame: AlignedFrame['frame'], { face, crop }: AlignedFace): Promise<FaceOutcome> => {
+        const tracked = face.trackId !== undefined && limiter;
+        const held = tracked ? limiter.held(frame.sourceId, face.trackId as number, frame.ptsMs) : undefined;
+        if (held) return held.then((aus) => ({ aus, held: true }));
+        const aus = model.infer(crop, frame.sourceId).then(toValues);
+        if (tracked) limiter.scored(frame.sourceId, face.trackId as number, frame.ptsMs, aus);
+        return aus.then((values) => ({ aus: values, held: false }));
+      };
+      return source.pipe(
+        map((aligned) => {
+          const release = retainFrame(aligned.frame);
+          const result = Promise.all(aligned.faces.map((f) => score(aligned.frame, f))).then((outcomes) =>
+            toFrameResult(aligned, outcomes),
+          );
+          // Observed later, in order, by concatMap; mark it handled so an early rejection of a
+          // later frame is not reported as unhandled meanwhile.
+          result.catch(() => undefined);
+          return { result, release };
+        }),
+        concatMap(({ result, release }) => from(result).pipe(finalize(release))),
+      );
+    });
+}
+
+interface FaceOutcome {
+  readonly aus: AUValues;
+  readonly held: boolean;
+}
+
+function toFrameResult(aligned: AlignedFrame, outcomes: FaceOutcome[]): FrameResult {
   const { frame, faces } = aligned;
   return {
     type: 'frame',
@@ -51,18 +88,16 @@ function toFrameResult(
     width: frame.width,
     height: frame.height,
     status: faces.length > 0 ? 'ok' : 'no-face',
-    faces: faces.map(({ face }, i) => ({
-      trackId: face.trackId ?? i,
-      box: face.box,
-      score: face.score,
-      keypoints: face.keypoints,
-      aus: toValues(auNames, probs[i] as Float32Array),
-    })),
+    faces: faces.map(({ face }, i): FaceResult => {
+      const { aus, held } = outcomes[i] as FaceOutcome;
+      return {
+        trackId: face.trackId ?? i,
+        box: face.box,
+        score: face.score,
+        keypoints: face.keypoints,
+        aus,
+        ...(held ? { held } : {}),
+      };
+    }),
   };
-}
-
-function toValues(auNames: readonly string[], p: Float32Array): AUValues {
-  const values: Record<string, number> = {};
-  auNames.forEach((name, i) => (values[name] = p[i] as number));
-  return values;
 }
