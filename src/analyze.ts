@@ -30,7 +30,7 @@ import { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
 import { alignFaces } from './operators/alignFaces.js';
 import { detectEvents, type DetectEventsOptions } from './operators/detectEvents.js';
 import { detectFaces } from './operators/detectFaces.js';
-import { inferAUs } from './operators/inferAUs.js';
+import { inferAUs, type InferAUsOptions } from './operators/inferAUs.js';
 import { smoothAUs, type SmoothAUsOptions } from './operators/smoothAUs.js';
 import { trackFaces, type TrackFacesOptions } from './operators/trackFaces.js';
 import { openInput, type InputOptions } from './sources/openInput.js';
@@ -50,6 +50,8 @@ export interface AnalyzeOptions {
   readonly source?: InputOptions;
   /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */
   readonly track?: TrackFacesOptions | false;
+  /** Inference options (`maxHzPerTrack`). Defaults to scoring every face of every frame. */
+  readonly infer?: InferAUsOptions;
   /** Smoothing and hysteresis options, or `false`. Defaults to `false` (raw probabilities). */
   readonly smooth?: SmoothAUsOptions | false;
   /** Episode detection options, or `false`. Defaults to `false`. */
@@ -71,7 +73,7 @@ export function analyze(
         detectFaces(options.detector),
         track === false ? identity : trackFaces(track),
         alignFaces(auModel),
-        inferAUs(auModel),
+        inferAUs(auModel, options.infer),
         optional(smooth, (o) => smoothAUs({ card: auModel.card, ...o })),
         optional(events, detectEvents),
         finalize(() => {

@@ -67,6 +67,7 @@ export { trackFaces } from './operators/trackFaces.js';
 export type { TrackFacesOptions } from './operators/trackFaces.js';
 export { alignFaces } from './operators/alignFaces.js';
 export { inferAUs } from './operators/inferAUs.js';
+export type { InferAUsOptions } from './operators/inferAUs.js';
 export { smoothAUs, describeSmoothing } from './operators/smoothAUs.js';
 export type { AUThreshold, SmoothAUsOptions, SmoothingMethod } from './operators/smoothAUs.js';
 export { detectEvents } from './operators/detectEvents.js';
