@@ -20,6 +20,12 @@ CLS_MODES = ("map", "zero")
 _NEG = -1e4  # additive mask for padded neighbours; finite so the graph exports without inf
 
 
+def _pad_bias(h: int, w: int) -> torch.Tensor:
+    """[1,1,9,h,w]: 0 where the 3x3 neighbour is inside the map, _NEG where it is padding."""
+    valid = F.conv2d(torch.ones(1, 1, h, w), torch.eye(9).reshape(9, 1, 3, 3), padding=1)
+    return ((1.0 - valid) * _NEG).reshape(1, 1, 9, h, w)
+
+
 class MoKEGroup(nn.Module):
     """N stacked experts mapping per-AU token streams [B,N,T,D] (or shared [B,T,D]) to [B,N,T,D].
 
@@ -46,47 +52,46 @@ class MoKEGroup(nn.Module):
         self.v = nn.Conv2d(n * d, n * d, 1, groups=n)
         self.up_weight = nn.Parameter(torch.zeros(n, d, dim))
         self.up_bias = nn.Parameter(torch.zeros(n, dim))
+        one_hot = torch.eye(9).reshape(9, 1, 3, 3)
+        self.register_buffer("shift", one_hot.repeat(n * d, 1, 1, 1), persistent=False)
+        self.register_buffer("pad_bias", _pad_bias(*grid), persistent=False)
+        self.register_buffer("pad_bias_cls", _pad_bias(1, 1), persistent=False)
         bound = math.sqrt(6.0 / (dim + d))  # xavier-uniform per expert (fan_in D, fan_out d)
         nn.init.uniform_(self.down_weight, -bound, bound)
 
-    def _context(self, m: torch.Tensor) -> torch.Tensor:
+    # Shapes below use -1 for the batch and Python ints for the rest, so the traced ONNX graph
+    # has static Reshapes instead of Shape/Gather/Concat chains.
+    def _context(self, m: torch.Tensor, h: int, w: int) -> torch.Tensor:
         """CA branch on [B, C, H, W]: softmax over the 3x3 neighbourhood, per channel."""
         q, k, v = self.q(m), self.k(m), self.v(m)
-        h, w = m.shape[-2], m.shape[-1]
-        # Unfold by zero padding + 9 static slices: exports as Pad/Slice (nn.Unfold exports badly).
-        kp, vp = F.pad(k, (1, 1, 1, 1)), F.pad(v, (1, 1, 1, 1))
-        valid = F.pad(torch.ones(1, 1, h, w, dtype=m.dtype, device=m.device), (1, 1, 1, 1))
-        logits, values, masks = [], [], []
-        for dy in range(3):
-            for dx in range(3):
-                logits.append(q * kp[:, :, dy : dy + h, dx : dx + w])
-                values.append(vp[:, :, dy : dy + h, dx : dx + w])
-                masks.append(valid[:, :, dy : dy + h, dx : dx + w])
-        att = torch.stack(logits, 2) + (1.0 - torch.stack(masks, 2)) * _NEG
-        att = att.softmax(dim=2)
-        return (att * torch.stack(values, 2)).sum(dim=2)
+        c = self.n * self.d
+        # 3x3 unfold as a depthwise conv with one-hot kernels (zero padding): one Conv per tensor
+        # in the ONNX graph instead of 9 Slices + a Concat (nn.Unfold exports badly).
+        kn = F.conv2d(k, self.shift, padding=1, groups=c).reshape(-1, c, 9, h, w)
+        vn = F.conv2d(v, self.shift, padding=1, groups=c).reshape(-1, c, 9, h, w)
+        pad = self.pad_bias_cls if (h, w) == (1, 1) else self.pad_bias
+        att = (q.unsqueeze(2) * kn + pad).softmax(dim=2)
+        return (att * vn).sum(dim=2)
 
-    def _convs(self, m0: torch.Tensor) -> torch.Tensor:
+    def _convs(self, m0: torch.Tensor, h: int, w: int) -> torch.Tensor:
         """M + MRF + CA, then GELU, on grouped maps [B, N*d, H, W]."""
-        b, _, h, w = m0.shape
         m = self.conv_m(m0)
-        branches = [conv(m).reshape(b, self.n, 1, self.d, h, w) for conv in self.mrf]
-        mrf = self.mrf_fuse(torch.cat(branches, 2).reshape(b, 3 * self.n * self.d, h, w))
-        return F.gelu(m + mrf + self._context(m))
+        branches = [conv(m).reshape(-1, self.n, 1, self.d, h, w) for conv in self.mrf]
+        mrf = self.mrf_fuse(torch.cat(branches, 2).reshape(-1, 3 * self.n * self.d, h, w))
+        return F.gelu(m + mrf + self._context(m, h, w))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() == 3:  # one stream shared by every expert (block 1: no previous expert output)
             x = x.unsqueeze(1)
-        b, t = x.shape[0], x.shape[2]
         gh, gw = self.grid
-        if not torch.jit.is_tracing() and t != gh * gw + 1:
-            raise ValueError(f"MoKE expects {gh * gw + 1} tokens (CLS + {gh}x{gw} patches), got {t}")
+        if not torch.jit.is_tracing() and x.shape[2] != gh * gw + 1:
+            raise ValueError(f"MoKE expects {gh * gw + 1} tokens (CLS + {gh}x{gw} patches), got {x.shape[2]}")
+        nd = self.n * self.d
         z = F.gelu(torch.matmul(x, self.down_weight) + self.down_bias.unsqueeze(1))  # [B,N,T,d]
-        patches = z[:, :, 1:, :].transpose(2, 3).reshape(b, self.n * self.d, gh, gw)
-        patches = self._convs(patches).reshape(b, self.n, self.d, gh * gw).transpose(2, 3)
+        patches = z[:, :, 1:, :].transpose(2, 3).reshape(-1, nd, gh, gw)
+        patches = self._convs(patches, gh, gw).reshape(-1, self.n, self.d, gh * gw).transpose(2, 3)
         if self.cls_mode == "map":
-            cls = self._convs(z[:, :, :1, :].transpose(2, 3).reshape(b, self.n * self.d, 1, 1))
-            cls = cls.reshape(b, self.n, 1, self.d)
+            cls = self._convs(z[:, :, :1, :].reshape(-1, nd, 1, 1), 1, 1).reshape(-1, self.n, 1, self.d)
         else:
             cls = torch.zeros_like(z[:, :, :1, :])
         tokens = torch.cat([cls, patches], dim=2)  # [B,N,T,d]
