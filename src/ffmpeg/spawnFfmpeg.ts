@@ -4,7 +4,7 @@
  * outlives its subscription (Node reaps the child, so there is no zombie either).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** How long a stopped ffmpeg may take to exit after SIGTERM before SIGKILL, in ms. */
 export const KILL_GRACE_MS = 500;
@@ -13,6 +13,8 @@ const TAIL_LINES = 40;
 
 export interface FfmpegProcess {
   readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  /** ffmpeg's stdin when spawned with `{ stdin: true }` (encoders), else undefined. */
+  readonly stdin?: Writable;
   /** The last stderr lines except showinfo's (for error classification and messages). */
   readonly stderrTail: string[];
   /** Resolves with the exit code (null when killed by a signal) once every pipe is closed. */
@@ -30,8 +32,13 @@ export function spawnFfmpeg(
   path: string,
   args: readonly string[],
   onLine?: (line: string) => void,
+  options: { readonly stdin?: boolean } = {},
 ): FfmpegProcess {
-  const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const stdio = [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] as const;
+  const spawned = spawn(path, args, { stdio: [...stdio], windowsHide: true });
+  const stdin = spawned.stdin ?? undefined;
+  // Typed as the stdin-less child the decoders use; encoders get stdin from the field above.
+  const child = spawned as unknown as ChildProcessByStdio<null, Readable, Readable>;
   const stderrTail: string[] = [];
   let partial = '';
   const pushLine = (line: string): void => {
@@ -68,6 +75,7 @@ export function spawnFfmpeg(
   let stopped = false;
   return {
     child,
+    ...(stdin ? { stdin } : {}),
     stderrTail,
     closed,
     stop() {
@@ -76,6 +84,7 @@ export function spawnFfmpeg(
       child.kill('SIGTERM');
       // A paused ffmpeg blocked on a full pipe exits on EPIPE once its reader is gone.
       child.stdout.destroy();
+      stdin?.destroy();
       killTimer = setTimeout(() => {
         if (!exited) child.kill('SIGKILL');
       }, KILL_GRACE_MS);
