@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> None:
     reports = []
     for fold in range(len(folds)) if a.fold == "all" else [int(a.fold)]:
         model = create_model(a.preset, au_names=aus, aux_layers=a.aux_layers, moke_hidden=a.moke_hidden,
-                             training_data=f"{a.dataset.upper()} folds != {fold}", untrained=False)
+                             training_data=f"{a.dataset.upper()} (3-fold CV; fold {fold} held out)", untrained=False,
+                             description=f"AUFormer ({a.preset} + MoKE d={a.moke_hidden}) trained on "
+                                         f"{a.dataset.upper()}, fold {fold} held out.")
         if a.backbone:
             load_backbone(model.vit, a.backbone)
         tr, te = split_by_fold(table, folds, fold)
