@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { StreamError } from '../src/errors.js';
 import { retainFrame } from '../src/operators/frameLease.js';
 import { fromRtsp } from '../src/sources/fromRtsp.js';
-import { waitForNoFfmpeg } from './helpers/media.js';
+import { REPO_ROOT, waitForNoFfmpeg } from './helpers/media.js';
 import { LiveWatch } from './helpers/liveWatch.js';
 import { LIVE_CLIP, RtspServer, freePort } from './helpers/rtspServer.js';
 
@@ -60,6 +60,19 @@ describe('fromRtsp (real RTSP server)', () => {
     }
     assert.deepEqual(watch.frames.slice(0, 10).map((f) => [f.width, f.height]), Array(10).fill([320, 180]));
     assert.equal(watch.error, undefined);
+    assert.equal(await waitForNoFfmpeg(), 0);
+  });
+
+  it('works with the embedded 2018 ffmpeg too (its socket timeout option is -stimeout)', async () => {
+    const ffmpegPath = `${REPO_ROOT}node_modules/@ffmpeg-installer/linux-x64/ffmpeg`;
+    const watch = new LiveWatch(fromRtsp(server.url(), { ffmpegPath, connectTimeoutMs: 4000, maxAttempts: 0 }));
+    try {
+      await watch.until('5 frames from the embedded ffmpeg', () => watch.frames.length >= 5 || watch.error !== undefined);
+    } finally {
+      watch.close();
+    }
+    assert.equal(watch.error, undefined);
+    assert.deepEqual(watch.frames.slice(0, 5).map((f) => [f.index, f.width, f.height]), [0, 1, 2, 3, 4].map((i) => [i, 640, 360]));
     assert.equal(await waitForNoFfmpeg(), 0);
   });
 

@@ -27,7 +27,7 @@ export interface LiveSourceOptions {
   readonly jitter?: number;
   /** Frames retained downstream at once; newer frames then wait in a one-frame slot (latest wins). Defaults to 1. */
   readonly maxInFlight?: number;
-  /** Add ffmpeg's low-latency input flags (`-fflags nobuffer -flags low_delay -probesize 32 -analyzeduration 0`). Defaults to true. */
+  /** Probe the stream minimally (`-flags low_delay -probesize 32 -analyzeduration 0`): first frame ~0.9 s sooner. Defaults to true. */
   readonly lowLatency?: boolean;
   /** Reconnect when ffmpeg ends cleanly (the server stopped the stream) instead of ending. Defaults to true. */
   readonly reconnectOnEnd?: boolean;
