@@ -34,7 +34,9 @@ async function timeToFirstFrame(url: string, setting: Setting, transport: 'tcp' 
   const args = rtspArgs(binary, url, { transport, connectTimeoutMs: 5000, lowLatency });
   args.splice(args.indexOf('-i'), 0, ...extra);
   const start = performance.now();
-  await firstValueFrom(ffmpegFrames(binary.path, args, { sourceId: 'bench', source: url, highWaterMark: 4, ptsMs: (ms) => ms }));
+  await firstValueFrom(
+    ffmpegFrames(binary.path, args, { sourceId: 'bench', source: url, highWaterMark: 4, ptsMs: (ms) => ms }),
+  );
   return performance.now() - start;
 }
 
@@ -46,14 +48,18 @@ function summary(values: number[]): string {
 
 const server = await RtspServer.start();
 try {
-  console.log(`ffmpeg ${binary.path} ${binary.version}; ${trials} trials per setting; server ${server.url()}`);
+  console.log(
+    `ffmpeg ${binary.path} ${binary.version}; ${trials} trials per setting; server ${server.url()}`,
+  );
   for (const transport of ['tcp', 'udp'] as const) {
     const results = new Map<Setting, number[]>(Object.keys(SETTINGS).map((s) => [s as Setting, []]));
     await timeToFirstFrame(server.url(), 'ffmpeg defaults', transport); // warm-up (page cache, server)
     for (let i = 0; i < trials; i += 1) {
-      for (const [setting, values] of results) values.push(await timeToFirstFrame(server.url(), setting, transport));
+      for (const [setting, values] of results)
+        values.push(await timeToFirstFrame(server.url(), setting, transport));
     }
-    for (const [setting, values] of results) console.log(`${transport}  ${setting.padEnd(24)} ${summary(values)}`);
+    for (const [setting, values] of results)
+      console.log(`${transport}  ${setting.padEnd(24)} ${summary(values)}`);
   }
 } finally {
   await server.stop();

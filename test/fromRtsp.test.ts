@@ -30,7 +30,10 @@ describe('fromRtsp (real RTSP server)', () => {
       watch.close();
     }
     const frames = watch.frames.slice(0, 30);
-    assert.deepEqual(frames.map((f) => f.index), Array.from({ length: 30 }, (_, i) => i));
+    assert.deepEqual(
+      frames.map((f) => f.index),
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     for (const f of frames) {
       assert.equal(f.width, LIVE_CLIP.width);
       assert.equal(f.height, LIVE_CLIP.height);
@@ -58,21 +61,32 @@ describe('fromRtsp (real RTSP server)', () => {
     } finally {
       watch.close();
     }
-    assert.deepEqual(watch.frames.slice(0, 10).map((f) => [f.width, f.height]), Array(10).fill([320, 180]));
+    assert.deepEqual(
+      watch.frames.slice(0, 10).map((f) => [f.width, f.height]),
+      Array(10).fill([320, 180]),
+    );
     assert.equal(watch.error, undefined);
     assert.equal(await waitForNoFfmpeg(), 0);
   });
 
   it('works with the embedded 2018 ffmpeg too (its socket timeout option is -stimeout)', async () => {
     const ffmpegPath = `${REPO_ROOT}node_modules/@ffmpeg-installer/linux-x64/ffmpeg`;
-    const watch = new LiveWatch(fromRtsp(server.url(), { ffmpegPath, connectTimeoutMs: 4000, maxAttempts: 0 }));
+    const watch = new LiveWatch(
+      fromRtsp(server.url(), { ffmpegPath, connectTimeoutMs: 4000, maxAttempts: 0 }),
+    );
     try {
-      await watch.until('5 frames from the embedded ffmpeg', () => watch.frames.length >= 5 || watch.error !== undefined);
+      await watch.until(
+        '5 frames from the embedded ffmpeg',
+        () => watch.frames.length >= 5 || watch.error !== undefined,
+      );
     } finally {
       watch.close();
     }
     assert.equal(watch.error, undefined);
-    assert.deepEqual(watch.frames.slice(0, 5).map((f) => [f.index, f.width, f.height]), [0, 1, 2, 3, 4].map((i) => [i, 640, 360]));
+    assert.deepEqual(
+      watch.frames.slice(0, 5).map((f) => [f.index, f.width, f.height]),
+      [0, 1, 2, 3, 4].map((i) => [i, 640, 360]),
+    );
     assert.equal(await waitForNoFfmpeg(), 0);
   });
 
@@ -108,9 +122,16 @@ describe('fromRtsp (real RTSP server)', () => {
     assert.match(watch.error.message, /after 2 reconnection attempt\(s\)/);
     assert.match(watch.error.message, /Connection refused/);
     assert.deepEqual(watch.states, ['connecting', 'reconnecting', 'failed']);
-    assert.deepEqual(watch.statuses.map((s) => s.reconnects), [0, 1, 2, 2]);
+    assert.deepEqual(
+      watch.statuses.map((s) => s.reconnects),
+      [0, 1, 2, 2],
+    );
     assert.equal(watch.last?.framesIn, 0);
-    const everything = JSON.stringify({ statuses: watch.statuses, message: watch.error.message, stack: watch.error.stack });
+    const everything = JSON.stringify({
+      statuses: watch.statuses,
+      message: watch.error.message,
+      stack: watch.error.stack,
+    });
     assert.ok(!everything.includes('s3cret'), 'password leaked');
     assert.ok(!everything.includes('user:'), 'user name leaked');
     assert.equal(await waitForNoFfmpeg(), 0);
@@ -147,23 +168,39 @@ describe('fromRtsp (real RTSP server)', () => {
     // After the first, every frame came out of the one-frame slot when the consumer let go.
     assert.ok(received.slice(1, 6).every((r) => r.duringRelease));
     const gaps = received.slice(1, 6).map((r, i) => r.index - (received[i]?.index ?? 0));
-    assert.ok(gaps.every((g) => g >= 5), `index gaps ${gaps.join(',')}: expected ~${HOLD_MS / FRAME_MS} frames skipped`);
+    assert.ok(
+      gaps.every((g) => g >= 5),
+      `index gaps ${gaps.join(',')}: expected ~${HOLD_MS / FRAME_MS} frames skipped`,
+    );
     const final = watch.last;
     assert.equal(final?.state, 'ended');
     const emitted = watch.frames.length;
     const unaccounted = (final?.framesIn ?? 0) - emitted - (final?.droppedFrames ?? 0);
-    assert.ok(unaccounted === 0 || unaccounted === 1, `framesIn - emitted - dropped = ${unaccounted} (only one frame may wait)`);
+    assert.ok(
+      unaccounted === 0 || unaccounted === 1,
+      `framesIn - emitted - dropped = ${unaccounted} (only one frame may wait)`,
+    );
     assert.ok((final?.droppedFrames ?? 0) >= 5 * 5);
     assert.equal(await waitForNoFfmpeg(), 0);
   });
 
   it('rejects bad arguments and options with errors that name them', () => {
-    assert.throws(() => fromRtsp('http://127.0.0.1/x'), { code: 'AUF_ERR_INVALID_OPTION', message: /rtsp:\/\// });
-    assert.throws(() => fromRtsp('rtsp://u:pw@h/x', { transport: 'sctp' as 'tcp' }), { message: /"transport".*tcp, udp/ });
+    assert.throws(() => fromRtsp('http://127.0.0.1/x'), {
+      code: 'AUF_ERR_INVALID_OPTION',
+      message: /rtsp:\/\//,
+    });
+    assert.throws(() => fromRtsp('rtsp://u:pw@h/x', { transport: 'sctp' as 'tcp' }), {
+      message: /"transport".*tcp, udp/,
+    });
     assert.throws(() => fromRtsp('rtsp://h/x', { maxAttempts: -1 }), { message: /"maxAttempts"/ });
-    assert.throws(() => fromRtsp('rtsp://h/x', { initialDelayMs: 5000, maxDelayMs: 100 }), { message: /"initialDelayMs".*"maxDelayMs"/ });
+    assert.throws(() => fromRtsp('rtsp://h/x', { initialDelayMs: 5000, maxDelayMs: 100 }), {
+      message: /"initialDelayMs".*"maxDelayMs"/,
+    });
     assert.throws(() => fromRtsp('rtsp://h/x', { jitter: 2 }), { message: /"jitter"/ });
     assert.throws(() => fromRtsp('rtsp://h/x', { maxInFlight: 0 }), { message: /"maxInFlight"/ });
-    assert.throws(() => fromRtsp('rtsp://u:pw@h/x', { stallTimeoutMs: 0 }), (e: Error) => !e.message.includes('pw'));
+    assert.throws(
+      () => fromRtsp('rtsp://u:pw@h/x', { stallTimeoutMs: 0 }),
+      (e: Error) => !e.message.includes('pw'),
+    );
   });
 });

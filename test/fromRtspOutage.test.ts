@@ -21,7 +21,9 @@ describe('fromRtsp outages (real RTSP server)', () => {
   });
 
   it('server killed mid-stream and restarted after 2 s: reconnecting -> live, frames resume, no leaked ffmpeg', async () => {
-    const watch = new LiveWatch(fromRtsp(server.url(), { initialDelayMs: 100, maxDelayMs: 400, stallTimeoutMs: 2000 }));
+    const watch = new LiveWatch(
+      fromRtsp(server.url(), { initialDelayMs: 100, maxDelayMs: 400, stallTimeoutMs: 2000 }),
+    );
     let maxChildren = 0;
     let sampling = true;
     const sampler = (async () => {
@@ -54,8 +56,13 @@ describe('fromRtsp outages (real RTSP server)', () => {
     assert.equal(states.indexOf('live', down), states.length - 2, `states ${states.join(' > ')}`);
     assert.equal(states[states.length - 1], 'ended');
     const final = watch.last;
-    assert.ok((final?.reconnects ?? 0) >= 2, `reconnects ${final?.reconnects}: the server was down ~2 s with 100-400 ms waits`);
-    assert.ok(watch.statuses.some((s) => s.state === 'reconnecting' && s.error?.code === 'AUF_ERR_STREAM_CONNECT'));
+    assert.ok(
+      (final?.reconnects ?? 0) >= 2,
+      `reconnects ${final?.reconnects}: the server was down ~2 s with 100-400 ms waits`,
+    );
+    assert.ok(
+      watch.statuses.some((s) => s.state === 'reconnecting' && s.error?.code === 'AUF_ERR_STREAM_CONNECT'),
+    );
     // Indexes continue and media time keeps increasing, with a gap about the outage's length.
     const frames = watch.frames;
     for (let i = 1; i < frames.length; i += 1) {
@@ -63,7 +70,9 @@ describe('fromRtsp outages (real RTSP server)', () => {
       assert.ok((frames[i]?.ptsMs ?? 0) > (frames[i - 1]?.ptsMs ?? Infinity), `ptsMs not increasing at ${i}`);
     }
     // One jump in media time, where the new connection was anchored: exactly the wall-clock gap.
-    const jumps = frames.flatMap((f, i) => (i > 0 && f.ptsMs - (frames[i - 1]?.ptsMs ?? 0) > 1000 ? [i] : []));
+    const jumps = frames.flatMap((f, i) =>
+      i > 0 && f.ptsMs - (frames[i - 1]?.ptsMs ?? 0) > 1000 ? [i] : [],
+    );
     assert.equal(jumps.length, 1, `media-time jumps at ${jumps.join(',')}`);
     const lastBefore = frames[(jumps[0] ?? 0) - 1];
     const firstAfter = frames[jumps[0] ?? 0];
@@ -78,7 +87,12 @@ describe('fromRtsp outages (real RTSP server)', () => {
 
   it('a frozen server is detected as stalled after stallTimeoutMs, then the source reconnects and goes live', async () => {
     const watch = new LiveWatch(
-      fromRtsp(server.url(), { stallTimeoutMs: 800, connectTimeoutMs: 1500, initialDelayMs: 100, maxDelayMs: 300 }),
+      fromRtsp(server.url(), {
+        stallTimeoutMs: 800,
+        connectTimeoutMs: 1500,
+        initialDelayMs: 100,
+        maxDelayMs: 300,
+      }),
     );
     let frozenAt = 0;
     try {

@@ -40,13 +40,21 @@ describe('fromWebcam', () => {
     }
     assert.ok(watch.error instanceof StreamError);
     assert.equal(watch.error.code, 'AUF_ERR_STREAM_NOT_FOUND');
-    assert.deepEqual(watch.statuses.map((s) => s.sourceId), ['desk-cam', 'desk-cam']);
+    assert.deepEqual(
+      watch.statuses.map((s) => s.sourceId),
+      ['desk-cam', 'desk-cam'],
+    );
   });
 
   it('rejects bad capture options with errors that name them', () => {
-    assert.throws(() => fromWebcam('/dev/video0', { videoSize: '1280*720' }), { code: 'AUF_ERR_INVALID_OPTION', message: /"videoSize"/ });
+    assert.throws(() => fromWebcam('/dev/video0', { videoSize: '1280*720' }), {
+      code: 'AUF_ERR_INVALID_OPTION',
+      message: /"videoSize"/,
+    });
     assert.throws(() => fromWebcam('/dev/video0', { frameRate: 0 }), { message: /"frameRate"/ });
-    assert.throws(() => fromWebcam('/dev/video0', { inputFormat: 'mjpeg -i x' }), { message: /"inputFormat"/ });
+    assert.throws(() => fromWebcam('/dev/video0', { inputFormat: 'mjpeg -i x' }), {
+      message: /"inputFormat"/,
+    });
     assert.throws(() => fromWebcam('/dev/video0', { maxWidth: 1.5 }), { message: /"maxWidth"/ });
   });
 });

@@ -18,7 +18,14 @@ import type { FfmpegBinary } from './resolveFfmpeg.js';
  * throws away the packets read while probing, which hold the first keyframe, so the first frame
  * then waits a whole GOP (1 s on the test stream, often 2-4 s on cameras).
  */
-export const LOW_LATENCY_INPUT_ARGS: readonly string[] = ['-flags', 'low_delay', '-probesize', '32', '-analyzeduration', '0'];
+export const LOW_LATENCY_INPUT_ARGS: readonly string[] = [
+  '-flags',
+  'low_delay',
+  '-probesize',
+  '32',
+  '-analyzeduration',
+  '0',
+];
 
 /** What every live input shares. */
 export interface LiveOutputArgs {
@@ -65,7 +72,12 @@ export function webcamArgs(binary: FfmpegBinary, device: string, options: Webcam
   return withInputArgs(binary, device, options, input);
 }
 
-function withInputArgs(binary: FfmpegBinary, input: string, options: LiveOutputArgs, inputArgs: string[]): string[] {
+function withInputArgs(
+  binary: FfmpegBinary,
+  input: string,
+  options: LiveOutputArgs,
+  inputArgs: string[],
+): string[] {
   const output: { fps?: number; maxWidth?: number } = {};
   if (options.fps !== undefined) output.fps = options.fps;
   if (options.maxWidth !== undefined) output.maxWidth = options.maxWidth;

@@ -46,10 +46,14 @@ export function fromRtsp(url: string, options: RtspSourceOptions = {}): LiveSour
   const opts = resolveLiveOptions(live);
   const source = redactCredentials(url);
   if (!/^rtsps?:\/\//i.test(url)) {
-    throw new OptionError(`fromRtsp needs an rtsp:// or rtsps:// URL, got "${source}". Use fromFile for files and HTTP URLs.`);
+    throw new OptionError(
+      `fromRtsp needs an rtsp:// or rtsps:// URL, got "${source}". Use fromFile for files and HTTP URLs.`,
+    );
   }
   if (!TRANSPORTS.includes(transport)) {
-    throw new OptionError(`Option "transport" must be one of: ${TRANSPORTS.join(', ')}; got ${String(transport)}.`);
+    throw new OptionError(
+      `Option "transport" must be one of: ${TRANSPORTS.join(', ')}; got ${String(transport)}.`,
+    );
   }
   return createLiveSource({
     sourceId: opts.sourceId ?? source,

@@ -45,10 +45,14 @@ export function fromWebcam(device = '/dev/video0', options: WebcamSourceOptions 
     throw new OptionError(`Option "videoSize" must look like "1280x720" (pixels), got "${videoSize}".`);
   }
   if (frameRate !== undefined && !(Number.isFinite(frameRate) && frameRate > 0)) {
-    throw new OptionError(`Option "frameRate" must be a positive number (frames per second), got ${String(frameRate)}.`);
+    throw new OptionError(
+      `Option "frameRate" must be a positive number (frames per second), got ${String(frameRate)}.`,
+    );
   }
   if (inputFormat !== undefined && !/^[a-z0-9_]+$/i.test(inputFormat)) {
-    throw new OptionError(`Option "inputFormat" must be a pixel format name such as "mjpeg" or "yuyv422", got "${inputFormat}".`);
+    throw new OptionError(
+      `Option "inputFormat" must be a pixel format name such as "mjpeg" or "yuyv422", got "${inputFormat}".`,
+    );
   }
   return createLiveSource({
     sourceId: opts.sourceId ?? device,
@@ -58,7 +62,8 @@ export function fromWebcam(device = '/dev/video0', options: WebcamSourceOptions 
     ...(random ? { random } : {}),
     prepare: async () => {
       const info = await stat(device); // ENOENT is classified as AUF_ERR_STREAM_NOT_FOUND
-      if (!info.isCharacterDevice()) throw new Error(`Cannot open video device ${device}: not a character device`);
+      if (!info.isCharacterDevice())
+        throw new Error(`Cannot open video device ${device}: not a character device`);
       const binary = await resolveFfmpeg(opts.ffmpegPath);
       const args = webcamArgs(binary, device, {
         lowLatency: opts.lowLatency,

@@ -21,7 +21,8 @@ export class LiveWatch {
       source.frames.subscribe({
         next: (frame) => {
           const { data, ...meta } = frame;
-          if (data.length !== frame.width * frame.height * 3) throw new Error(`frame ${frame.index}: ${data.length} bytes`);
+          if (data.length !== frame.width * frame.height * 3)
+            throw new Error(`frame ${frame.index}: ${data.length} bytes`);
           this.frames.push(meta);
           onFrame?.(frame);
         },
@@ -45,8 +46,10 @@ export class LiveWatch {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; states ${this.states.join(' > ')}, ` +
-          `${this.frames.length} frames, error ${String(this.error)}`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; states ${this.states.join(' > ')}, ` +
+            `${this.frames.length} frames, error ${String(this.error)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -28,11 +28,42 @@ export const LIVE_CLIP = { width: 640, height: 360, fps: 30, seconds: 60 } as co
 export async function makeLiveClip(): Promise<string> {
   const { width, height, fps, seconds } = LIVE_CLIP;
   const out = join(tmpdir(), `auf-rtsp-clip-${width}x${height}-${fps}-${seconds}s-v1.mp4`);
-  if (await access(out).then(() => true, () => false)) return out;
+  if (
+    await access(out).then(
+      () => true,
+      () => false,
+    )
+  )
+    return out;
   const partial = `${out}.${process.pid}.partial.mp4`;
-  await run(SYSTEM_FFMPEG, ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', SAMPLE_FACES,
-    '-t', String(seconds), '-vf', `scale=${width}:${height},fps=${fps}`, '-an', '-c:v', 'libx264', '-preset', 'ultrafast',
-    '-tune', 'zerolatency', '-bf', '0', '-g', String(fps), '-pix_fmt', 'yuv420p', partial]);
+  await run(SYSTEM_FFMPEG, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-stream_loop',
+    '-1',
+    '-i',
+    SAMPLE_FACES,
+    '-t',
+    String(seconds),
+    '-vf',
+    `scale=${width}:${height},fps=${fps}`,
+    '-an',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-bf',
+    '0',
+    '-g',
+    String(fps),
+    '-pix_fmt',
+    'yuv420p',
+    partial,
+  ]);
   await rename(partial, out);
   return out;
 }
@@ -61,7 +92,11 @@ export class RtspServer {
 
   /** Starts a server for `file` (default: the live clip) at rtsp://127.0.0.1:<free port>/<path>. */
   static async start(options: { file?: string; path?: string; port?: number } = {}): Promise<RtspServer> {
-    const server = new RtspServer(options.file ?? (await makeLiveClip()), options.port ?? (await freePort()), options.path ?? 'cam');
+    const server = new RtspServer(
+      options.file ?? (await makeLiveClip()),
+      options.port ?? (await freePort()),
+      options.path ?? 'cam',
+    );
     await server.start();
     return server;
   }
@@ -75,21 +110,28 @@ export class RtspServer {
   /** (Re)starts the server on the same port; resolves once it prints "ready". */
   async start(): Promise<void> {
     if (this.child) return;
-    const child = spawn(PYTHON, [SCRIPT, this.file, String(this.port), this.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, [SCRIPT, this.file, String(this.port), this.path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`RTSP server not ready after ${READY_TIMEOUT_MS} ms: ${stderr}`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`RTSP server not ready after ${READY_TIMEOUT_MS} ms: ${stderr}`)),
+        READY_TIMEOUT_MS,
+      );
       const fail = (error: Error): void => {
         clearTimeout(timer);
         child.kill('SIGKILL');
         this.child = undefined;
         reject(error);
       };
-      child.once('exit', (code) => fail(new Error(`RTSP server exited (${String(code)}) before ready: ${stderr}`)));
+      child.once('exit', (code) =>
+        fail(new Error(`RTSP server exited (${String(code)}) before ready: ${stderr}`)),
+      );
       child.stdout.on('data', (chunk: Buffer) => {
         if (!chunk.toString().includes('ready')) return;
         clearTimeout(timer);

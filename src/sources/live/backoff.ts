@@ -22,7 +22,11 @@ export interface BackoffPolicy {
  * Wait before reconnection `attempt` (1-based), in ms. `random` returns a number in [0, 1)
  * (`Math.random` by default; tests pass a fixed one).
  */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, attempt - 1);
   // 2 ** 1024 is Infinity, so cap the exponent before the multiplication can overflow.
   const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(exponent, 52));

@@ -73,8 +73,12 @@ export function liveFrames(config: LiveFramesConfig): Observable<Frame> {
       live = false;
       clock.reanchor();
       arm(opts.connectTimeoutMs, () =>
-        lose(new StreamError('AUF_ERR_STREAM_CONNECT',
-          `${source} sent no frame within ${opts.connectTimeoutMs} ms of connecting. Check that it is up, or raise "connectTimeoutMs".`)),
+        lose(
+          new StreamError(
+            'AUF_ERR_STREAM_CONNECT',
+            `${source} sent no frame within ${opts.connectTimeoutMs} ms of connecting. Check that it is up, or raise "connectTimeoutMs".`,
+          ),
+        ),
       );
       connection = from(config.prepare())
         .pipe(
@@ -87,7 +91,11 @@ export function liveFrames(config: LiveFramesConfig): Observable<Frame> {
             }),
           ),
         )
-        .subscribe({ next: onFrame, error: (error: unknown) => onEnd(error), complete: () => onEnd(undefined) });
+        .subscribe({
+          next: onFrame,
+          error: (error: unknown) => onEnd(error),
+          complete: () => onEnd(undefined),
+        });
     }
 
     function onFrame(raw: Frame): void {
@@ -113,8 +121,10 @@ export function liveFrames(config: LiveFramesConfig): Observable<Frame> {
     }
 
     function onStall(): void {
-      const error = new StreamError('AUF_ERR_STREAM_CONNECT',
-        `${source} sent no frame for ${opts.stallTimeoutMs} ms (stalled); reconnecting. Raise "stallTimeoutMs" for sources that pause on purpose.`);
+      const error = new StreamError(
+        'AUF_ERR_STREAM_CONNECT',
+        `${source} sent no frame for ${opts.stallTimeoutMs} ms (stalled); reconnecting. Raise "stallTimeoutMs" for sources that pause on purpose.`,
+      );
       status.set('stalled', { code: error.code, message: error.message });
       lose(error);
     }
@@ -129,7 +139,10 @@ export function liveFrames(config: LiveFramesConfig): Observable<Frame> {
       }
       const verdict =
         cause === undefined
-          ? { retry: true, error: new StreamError('AUF_ERR_STREAM_CONNECT', `${source} ended the stream; reconnecting.`) }
+          ? {
+              retry: true,
+              error: new StreamError('AUF_ERR_STREAM_CONNECT', `${source} ended the stream; reconnecting.`),
+            }
           : classifyConnectionEnd(cause, { source, kind: config.kind, wasLive });
       if (verdict.retry) lose(verdict.error);
       else fail(verdict.error);
@@ -145,10 +158,13 @@ export function liveFrames(config: LiveFramesConfig): Observable<Frame> {
       attempts += 1;
       status.reconnects += 1;
       status.set('reconnecting', { code: error.code, message: redactAll(error.message) });
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        connect();
-      }, backoffDelayMs(attempts, opts, config.random));
+      retryTimer = setTimeout(
+        () => {
+          retryTimer = undefined;
+          connect();
+        },
+        backoffDelayMs(attempts, opts, config.random),
+      );
     }
 
     function fail(error: StreamError): void {

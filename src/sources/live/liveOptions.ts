@@ -35,7 +35,9 @@ export interface LiveSourceOptions {
   readonly statusIntervalMs?: number;
 }
 
-export type ResolvedLiveOptions = Required<Omit<LiveSourceOptions, 'fps' | 'maxWidth' | 'sourceId' | 'ffmpegPath'>> &
+export type ResolvedLiveOptions = Required<
+  Omit<LiveSourceOptions, 'fps' | 'maxWidth' | 'sourceId' | 'ffmpegPath'>
+> &
   Pick<LiveSourceOptions, 'fps' | 'maxWidth' | 'sourceId' | 'ffmpegPath'>;
 
 export const LIVE_DEFAULTS = {
@@ -71,16 +73,22 @@ export function resolveLiveOptions(options: LiveSourceOptions): ResolvedLiveOpti
     );
   }
   if (!(opts.maxAttempts === Infinity || (Number.isInteger(opts.maxAttempts) && opts.maxAttempts >= 0))) {
-    throw new OptionError(`Option "maxAttempts" must be an integer >= 0 or Infinity, got ${String(opts.maxAttempts)}.`);
+    throw new OptionError(
+      `Option "maxAttempts" must be an integer >= 0 or Infinity, got ${String(opts.maxAttempts)}.`,
+    );
   }
   if (!(Number.isFinite(opts.jitter) && opts.jitter >= 0 && opts.jitter <= 1)) {
     throw new OptionError(`Option "jitter" must be a fraction in [0, 1], got ${String(opts.jitter)}.`);
   }
   if (!(Number.isInteger(opts.maxInFlight) && opts.maxInFlight >= 1)) {
-    throw new OptionError(`Option "maxInFlight" must be an integer >= 1 (frames), got ${String(opts.maxInFlight)}.`);
+    throw new OptionError(
+      `Option "maxInFlight" must be an integer >= 1 (frames), got ${String(opts.maxInFlight)}.`,
+    );
   }
   if (opts.maxWidth !== undefined && !(Number.isInteger(opts.maxWidth) && opts.maxWidth >= 2)) {
-    throw new OptionError(`Option "maxWidth" must be an integer >= 2 (pixels), got ${String(opts.maxWidth)}.`);
+    throw new OptionError(
+      `Option "maxWidth" must be an integer >= 2 (pixels), got ${String(opts.maxWidth)}.`,
+    );
   }
   return opts;
 }

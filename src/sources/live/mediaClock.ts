@@ -36,9 +36,13 @@ export class MediaClock {
   map(rawMs: number, wallMs: number): number | undefined {
     const known = Number.isFinite(rawMs);
     const jumpedBack =
-      known && this.offset !== undefined && this.last !== undefined && rawMs + this.offset < this.last - BACKWARD_JUMP_MS;
+      known &&
+      this.offset !== undefined &&
+      this.last !== undefined &&
+      rawMs + this.offset < this.last - BACKWARD_JUMP_MS;
     if (!known || this.offset === undefined || jumpedBack) {
-      const base = this.last === undefined ? 0 : this.last + Math.max(1, wallMs - (this.lastWallMs ?? wallMs));
+      const base =
+        this.last === undefined ? 0 : this.last + Math.max(1, wallMs - (this.lastWallMs ?? wallMs));
       this.offset = known ? base - rawMs : undefined;
       return this.accept(base, wallMs);
     }

@@ -47,14 +47,20 @@ export function classifyConnectionEnd(cause: unknown, context: FailureContext): 
       kind === 'rtsp'
         ? 'Check the path after the port (the server has no stream there), e.g. with `ffprobe "rtsp://host:port/path"`.'
         : 'Check the device path (`ls /dev/video*`) and that the camera is plugged in.';
-    return { retry: wasLive, error: streamError('AUF_ERR_STREAM_NOT_FOUND', `${source} was not found. ${advice} (${detail})`) };
+    return {
+      retry: wasLive,
+      error: streamError('AUF_ERR_STREAM_NOT_FOUND', `${source} was not found. ${advice} (${detail})`),
+    };
   }
   if (DENIED.test(raw)) {
     const advice =
       kind === 'rtsp'
         ? 'Put the right user and password in the URL (rtsp://user:password@host/path).'
         : 'Add the user to the `video` group or fix the device permissions.';
-    return { retry: wasLive, error: streamError('AUF_ERR_STREAM_CONNECT', `${source} refused access. ${advice} (${detail})`) };
+    return {
+      retry: wasLive,
+      error: streamError('AUF_ERR_STREAM_CONNECT', `${source} refused access. ${advice} (${detail})`),
+    };
   }
   return {
     retry: true,
