@@ -30,6 +30,13 @@ export type { ErrorCode } from './errors.js';
 export { analyze } from './analyze.js';
 export type { AnalyzeOptions } from './analyze.js';
 
+// Many live streams, one model
+export { StreamHub } from './hub/StreamHub.js';
+export type { HubSource, HubSourceMetrics, StreamHubOptions } from './hub/StreamHub.js';
+export type { SourceMetrics } from './hub/sourceMetrics.js';
+export { playAsLive } from './hub/playAsLive.js';
+export type { LiveFrames, PlayAsLiveOptions } from './hub/playAsLive.js';
+
 // Sources
 export { fromFile } from './sources/fromFile.js';
 export type { FileSourceOptions } from './sources/fromFile.js';
