@@ -22,6 +22,8 @@ Options:
   --smooth <method>    none | ema | one-euro | median (default none: raw probabilities)
   --events             detect AU episodes (written to .jsonl outputs)
   --events-out <file>  also write the episodes to this CSV (implies --events)
+  --annotate <out.mp4> also write the video with boxes, track ids, keypoints and AU panels (one video input)
+  --plot <out.png>     also draw per-track AU timelines as a PNG
   --batch <n>          model batch size (default 16)
   --threads <n>        onnxruntime intra-op threads (default: one per core)
   --quiet              no progress line
@@ -31,6 +33,10 @@ export interface AnalyzeArgs {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly eventsOut: string | undefined;
+  /** `--annotate`: annotated video path (one video input only). */
+  readonly annotateOut: string | undefined;
+  /** `--plot`: timeline PNG path. */
+  readonly plotOut: string | undefined;
   readonly modelPath: string | undefined;
   readonly quiet: boolean;
   readonly help: boolean;
@@ -67,6 +73,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
         smooth: { type: 'string' },
         events: { type: 'boolean' },
         'events-out': { type: 'string' },
+        annotate: { type: 'string' },
+        plot: { type: 'string' },
         batch: { type: 'string' },
         threads: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -90,6 +98,10 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   if (v.smooth !== undefined && !SMOOTHERS.includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHERS.join(', ')}, got '${v.smooth}'`);
   }
+  if (v.annotate !== undefined && parsed.positionals.length !== 1)
+    throw new UsageError('--annotate needs exactly one video input');
+  if (v.plot !== undefined && !/\.png$/i.test(v.plot))
+    throw new UsageError(`--plot must end in .png, got '${v.plot}'`);
   const startS = num('start', v.start, 0);
   const endS = num('end', v.end, 0);
   if (startS !== undefined && endS !== undefined && endS <= startS)
@@ -101,6 +113,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     inputs: parsed.positionals,
     outputs,
     eventsOut: v['events-out'],
+    annotateOut: v.annotate,
+    plotOut: v.plot,
     modelPath: v.model,
     quiet: v.quiet === true,
     help,

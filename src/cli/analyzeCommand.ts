@@ -7,13 +7,17 @@ import { AUModel } from '../model/AUModel.js';
 import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import { describeSmoothing } from '../operators/smoothAUs.js';
 import { isImagePath } from '../sources/openInput.js';
+import { createTimelineCollector } from '../report/timelineData.js';
+import { fromFile } from '../sources/fromFile.js';
+import { toAnnotatedVideo } from '../sinks/toAnnotatedVideo.js';
 import { toCsv } from '../sinks/toCsv.js';
 import { toEventsCsv } from '../sinks/toEventsCsv.js';
 import { toJsonLines } from '../sinks/toJsonLines.js';
 import type { SourceInfo } from '../types/frame.js';
 import type { ModelCard } from '../types/model.js';
 import type { AnalysisRecord } from '../types/result.js';
-import { ANALYZE_USAGE, type AnalyzeArgs, parseAnalyzeArgs } from './analyzeArgs.js';
+import { ANALYZE_USAGE, type AnalyzeArgs, parseAnalyzeArgs, UsageError } from './analyzeArgs.js';
+import { writeTimelinePng } from './plotCommand.js';
 import { createProgress } from './progress.js';
 import { Summary } from './summary.js';
 
@@ -32,6 +36,8 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
   try {
     if (model.card.untrained) io.stderr.write(untrainedNotice(model.card));
     const sources = await Promise.all(args.inputs.map(describeInput));
+    if (args.annotateOut !== undefined && sources[0]?.kind !== 'file')
+      throw new UsageError('--annotate needs a video input (not images or a folder)');
     io.stderr.write(
       `model ${model.card.name} ${model.card.version} (${model.card.auNames.length} AUs), ` +
         `decoder ${sources.find((s) => s.decoder)?.decoder ?? 'ffmpeg'}\n`,
@@ -47,6 +53,9 @@ async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io:
   const totalMs = [...durations.values()].reduce((a, b) => a + b, 0);
   const progress = args.quiet ? undefined : createProgress({ durationMs: totalMs, stream: io.stderr });
   const summary = new Summary(durations);
+  const timeline = args.plotOut
+    ? createTimelineCollector(model.card.auNames, model.card.thresholds)
+    : undefined;
   const written = sinks(args, model.card, sources).reduce(
     (records, sink) => records.pipe(sink),
     analyze(args.inputs, { ...args.options, model }),
@@ -54,6 +63,7 @@ async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io:
   const records = written.pipe(
     tap((r) => {
       summary.add(r);
+      timeline?.add(r);
       progress?.update(summary.frames, summary.faces, summary.positionMs(r));
     }),
   );
@@ -71,10 +81,13 @@ async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io:
     subscription.add(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
   });
   progress?.done();
+  // The plot shows what was computed, also after an interruption or a failure.
+  if (timeline && args.plotOut) await writeTimelinePng(args.plotOut, timeline.data());
   io.stderr.write(
     summary.render(outcome === 'done' ? 'done' : outcome === 'interrupted' ? 'interrupted' : 'failed'),
   );
-  io.stderr.write(`results: ${[...args.outputs, ...(args.eventsOut ? [args.eventsOut] : [])].join(', ')}\n`);
+  const extra = [args.eventsOut, args.annotateOut, args.plotOut].filter((p) => p !== undefined);
+  io.stderr.write(`results: ${[...args.outputs, ...extra].join(', ')}\n`);
   if (outcome instanceof Error) throw outcome;
   return outcome === 'interrupted' ? 130 : 0;
 }
@@ -100,7 +113,15 @@ function sinks(
         })
       : toJsonLines(path, { header: { model: card, sources, options: settings } }),
   );
-  return args.eventsOut ? [...out, toEventsCsv(args.eventsOut)] : out;
+  if (args.eventsOut) out.push(toEventsCsv(args.eventsOut));
+  if (args.annotateOut) {
+    // A second decode with the same options yields the same frames, paired by index.
+    const frames = fromFile(args.inputs[0]!, args.options.source);
+    out.push(
+      toAnnotatedVideo(args.annotateOut, { frames, auNames: card.auNames, thresholds: card.thresholds }),
+    );
+  }
+  return out;
 }
 
 async function describeInput(input: string): Promise<SourceInfo> {

@@ -3,6 +3,7 @@
 import { AufError } from '../errors.js';
 import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
 import { runAnalyze } from './analyzeCommand.js';
+import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { runServe } from './serveCommand.js';
 
 const USAGE = `Usage: auformer <command> [options]
@@ -10,6 +11,7 @@ const USAGE = `Usage: auformer <command> [options]
 Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
+  plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -22,6 +24,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runAnalyze(rest, io);
       case 'serve':
         return await runServe(rest, io);
+      case 'plot':
+        return await runPlot(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -32,7 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`auformer: ${error.message}\n\n${command === 'analyze' ? ANALYZE_USAGE : USAGE}\n`);
+      io.stderr.write(`auformer: ${error.message}\n\n${command === 'analyze' ? ANALYZE_USAGE : command === 'plot' ? PLOT_USAGE : USAGE}\n`);
       return 2;
     }
     if (error instanceof AufError || (error instanceof Error && 'code' in error)) {
