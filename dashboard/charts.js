@@ -1,0 +1,99 @@
+/* global devicePixelRatio */
+/**
+ * Canvas drawing for the dashboard: the frame area with face boxes and track ids, and one
+ * small scrolling line chart per AU (a line per track). Plain 2D canvas, no chart library:
+ * a few hundred points per chart redrawn ten times a second is nothing for a browser.
+ */
+import { WINDOW_MS } from './store.js';
+
+const TRACK_COLORS = ['#58a6ff', '#3fb950', '#d29922', '#f778ba', '#a371f7', '#39c5cf', '#ff7b72', '#e3b341'];
+
+/** A stable colour per track id, the same in boxes, bars and series. */
+export function trackColor(trackId) {
+  return TRACK_COLORS[Math.abs(trackId) % TRACK_COLORS.length];
+}
+
+/** Sizes the canvas backing store to its CSS size (sharp on high-DPI phones); returns the 2D context. */
+function fit(canvas, cssHeight) {
+  const ratio = typeof devicePixelRatio === 'number' ? devicePixelRatio : 1;
+  const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+  const height = Math.max(1, Math.round(cssHeight * ratio));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
+/**
+ * The frame's area, scaled to the canvas width, with each face's box and `#trackId`.
+ * @param {HTMLCanvasElement} canvas
+ * @param {import('./store.js').FrameRecord | null} frame
+ */
+export function drawFaces(canvas, frame) {
+  const aspect = frame ? frame.height / frame.width : 9 / 16;
+  const cssWidth = canvas.clientWidth || 640;
+  const cssHeight = Math.round(cssWidth * aspect);
+  canvas.style.height = `${cssHeight}px`;
+  const ctx = fit(canvas, cssHeight);
+  ctx.clearRect(0, 0, cssWidth, cssHeight);
+  ctx.fillStyle = '#0a0d11';
+  ctx.fillRect(0, 0, cssWidth, cssHeight);
+  if (!frame) return;
+  const scale = cssWidth / frame.width;
+  ctx.lineWidth = 2;
+  ctx.font = '600 13px system-ui, sans-serif';
+  for (const face of frame.faces) {
+    const { x, y, width, height } = face.box;
+    const color = trackColor(face.trackId);
+    ctx.strokeStyle = color;
+    ctx.strokeRect(x * scale, y * scale, width * scale, height * scale);
+    const label = `#${face.trackId}`;
+    const labelWidth = ctx.measureText(label).width + 8;
+    const top = Math.max(0, y * scale - 18);
+    ctx.fillStyle = color;
+    ctx.fillRect(x * scale - 1, top, labelWidth, 18);
+    ctx.fillStyle = '#0a0d11';
+    ctx.fillText(label, x * scale + 3, top + 13);
+  }
+}
+
+/**
+ * One AU's values over the last `WINDOW_MS` of media time, newest at the right edge.
+ * @param {HTMLCanvasElement} canvas
+ * @param {Iterable<import('./store.js').Track>} tracks
+ * @param {string} au
+ * @param {number} nowPtsMs the newest frame's ptsMs
+ * @param {number} threshold drawn as a dashed line
+ */
+export function drawSeries(canvas, tracks, au, nowPtsMs, threshold) {
+  const cssWidth = canvas.clientWidth || 220;
+  const cssHeight = 48;
+  const ctx = fit(canvas, cssHeight);
+  ctx.clearRect(0, 0, cssWidth, cssHeight);
+  const yOf = (value) => cssHeight - 2 - value * (cssHeight - 4);
+  ctx.strokeStyle = '#2a3644';
+  ctx.setLineDash([3, 3]);
+  ctx.beginPath();
+  ctx.moveTo(0, yOf(threshold));
+  ctx.lineTo(cssWidth, yOf(threshold));
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.lineWidth = 1.5;
+  for (const track of tracks) {
+    ctx.strokeStyle = trackColor(track.trackId);
+    ctx.beginPath();
+    let started = false;
+    for (const point of track.points) {
+      const value = point.values[au];
+      if (typeof value !== 'number') continue;
+      const x = cssWidth - ((nowPtsMs - point.ptsMs) / WINDOW_MS) * cssWidth;
+      if (started) ctx.lineTo(x, yOf(value));
+      else ctx.moveTo(x, yOf(value));
+      started = true;
+    }
+    ctx.stroke();
+  }
+}
