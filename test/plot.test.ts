@@ -1,0 +1,148 @@
+/** Timeline plots: renderTimeline + encodePng, and 'auformer plot' over a real JSONL file. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { inflateSync } from 'node:zlib';
+import { from, lastValueFrom } from 'rxjs';
+import { DEFAULT_MODEL_PATH, readModelCard, type FrameResult, type ModelCard } from '../src/index.js';
+import { encodePng } from '../src/render/encodePng.js';
+import { trackColor } from '../src/render/palette.js';
+import { createTimelineCollector } from '../src/report/timelineData.js';
+import { renderTimeline, TIMELINE_WIDTH, timelineHeight } from '../src/report/renderTimeline.js';
+import { toJsonLines } from '../src/sinks/toJsonLines.js';
+import { REPO_ROOT, makeTempDir } from './helpers/media.js';
+
+/** Width, height and RGB pixels of a PNG written by encodePng (8-bit RGB, filter 0 rows). */
+function decodeOwnPng(png: Buffer): { width: number; height: number; rgb: Buffer } {
+  assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+  assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    if (png.subarray(at + 4, at + 8).toString('ascii') === 'IDAT')
+      idat.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    raw.copy(rgb, y * width * 3, y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1));
+  return { width, height, rgb };
+}
+
+const countColour = (rgb: Buffer, c: readonly number[]): number => {
+  let n = 0;
+  for (let i = 0; i < rgb.length; i += 3)
+    if (rgb[i] === c[0] && rgb[i + 1] === c[1] && rgb[i + 2] === c[2]) n++;
+  return n;
+};
+
+/** Two tracks over 4 s at 10 fps; track 2 appears at 1 s; AU01 of track 1 rises above 0.5 after 2 s. */
+function syntheticResults(card: ModelCard): FrameResult[] {
+  return Array.from({ length: 40 }, (_, i): FrameResult => {
+    const ptsMs = i * 100;
+    const face = (trackId: number, p: number) => ({
+      trackId,
+      box: { x: 0, y: 0, width: 10, height: 10 },
+      score: 0.9,
+      keypoints: [],
+      aus: Object.fromEntries(card.auNames.map((au, k) => [au, k === 0 ? p : 0.1])),
+    });
+    const faces = [face(1, ptsMs >= 2000 ? 0.9 : 0.2), ...(ptsMs >= 1000 ? [face(2, 0.3)] : [])];
+    return {
+      type: 'frame',
+      sourceId: 'clip.mp4',
+      index: i,
+      ptsMs,
+      capturedAtMs: 0,
+      width: 10,
+      height: 10,
+      status: 'ok',
+      faces,
+    };
+  });
+}
+
+describe('timeline plot', () => {
+  let card: ModelCard;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  before(async () => {
+    card = await readModelCard(DEFAULT_MODEL_PATH);
+    temp = await makeTempDir();
+  });
+  after(() => temp.cleanup());
+
+  it('renders one block per track at the documented size, with lines and shaded episodes in the track colour', () => {
+    const collector = createTimelineCollector(card.auNames, card.thresholds);
+    for (const r of syntheticResults(card)) collector.add(r);
+    const data = collector.data();
+    assert.deepEqual(
+      data.tracks.map((t) => [t.trackId, t.timesMs.length]),
+      [
+        [1, 40],
+        [2, 30],
+      ],
+    );
+    assert.deepEqual(data.tracks[0]!.active[0]!.slice(18, 22), [false, false, true, true]);
+    const { width, height, rgb } = decodeOwnPng(encodePng(renderTimeline(data)));
+    assert.equal(width, TIMELINE_WIDTH);
+    assert.equal(height, timelineHeight(2, card.auNames.length));
+    assert.equal(height, 24 + 2 * (56 + 28 * 12));
+    assert.ok(countColour(rgb, trackColor(1)) > 1000, 'track 1 lines');
+    assert.ok(countColour(rgb, trackColor(2)) > 1000, 'track 2 lines');
+    // Track 1, AU01 row: shaded (active) at 3 s, not at 0.5 s. x maps 0..3.9 s onto 96..1176.
+    const rowY = 12 + 28 + 4;
+    const x = (s: number): number => Math.round(96 + (s / 3.9) * (1200 - 96 - 24));
+    const at = (px: number, py: number): number[] => [
+      ...rgb.subarray((py * width + px) * 3, (py * width + px) * 3 + 3),
+    ];
+    const shaded = at(x(3), rowY);
+    const plain = at(x(0.5), rowY);
+    assert.deepEqual(plain, [250, 250, 250]);
+    // 25 % of the track colour over the row background.
+    assert.deepEqual(
+      shaded,
+      trackColor(1).map((c) => Math.round(250 * 0.75 + c * 0.25)),
+    );
+  });
+
+  it("'auformer plot' draws a JSONL file written by toJsonLines", async () => {
+    const jsonl = join(temp.dir, 'results.jsonl');
+    const png = join(temp.dir, 'timeline.png');
+    await lastValueFrom(
+      from(syntheticResults(card)).pipe(toJsonLines(jsonl, { header: { model: card, sources: [] } })),
+    );
+    const run = await cli(['plot', jsonl, '--out', png]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /2 track\(s\), 12 AUs/);
+    const { width, height, rgb } = decodeOwnPng(await readFile(png));
+    assert.deepEqual([width, height], [1200, timelineHeight(2, 12)]);
+    const distinct = new Set<number>();
+    for (let i = 0; i < rgb.length; i += 3) distinct.add((rgb[i]! << 16) | (rgb[i + 1]! << 8) | rgb[i + 2]!);
+    assert.ok(distinct.size >= 8, `distinct colours: ${distinct.size}`);
+    assert.ok(countColour(rgb, trackColor(2)) > 1000);
+  });
+
+  it("'auformer plot' reports a missing file (exit 1) and a missing --out (exit 2)", async () => {
+    const missing = await cli(['plot', join(temp.dir, 'nope.jsonl'), '--out', join(temp.dir, 'x.png')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /AUF_ERR_FILE_NOT_FOUND/);
+    const usage = await cli(['plot', join(temp.dir, 'nope.jsonl')]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--out <file.png> is required/);
+  });
+});
+
+function cli(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
