@@ -105,7 +105,12 @@ describe('auformer serve', () => {
           (opened.hello.statuses as { state: string }[]).some((s) => s.state === 'live'),
       );
 
-      const decoders = await ffmpegChildrenOf(cli.child.pid as number);
+      // One ffmpeg decodes the looping file (poll: a loop restart briefly leaves none).
+      let decoders: number[] = [];
+      for (let tries = 0; decoders.length !== 1 && tries < 100; tries++) {
+        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        decoders = await ffmpegChildrenOf(cli.child.pid as number);
+      }
       assert.equal(decoders.length, 1, 'one ffmpeg decodes the looping file');
 
       cli.child.kill('SIGINT');

@@ -25,7 +25,7 @@
  * await hub.close(); await model.dispose(); // the model stays yours
  * @see docs/live.md
  */
-import { type Observable, Subject, type Subscription, tap } from 'rxjs';
+import { type Observable, Subject, type Subscription, takeUntil, tap } from 'rxjs';
 import { FaceDetector } from '../detector/FaceDetector.js';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { OptionError } from '../errors.js';
@@ -67,14 +67,24 @@ export interface HubSourceMetrics extends SourceMetrics {
 
 interface Entry {
   readonly metrics: SourceMetricsRecorder;
-  readonly subscriptions: Subscription[];
+  /** Completes the source: ffmpeg is killed, frames in flight still finish. */
+  readonly stop: Subject<void>;
+  /** Settles when the pipeline has completed or errored. */
+  readonly done: Promise<void>;
+  statusSubscription?: Subscription;
+  pipeline?: Subscription;
   state: SourceState;
 }
+
+/** Longest wait in `close()` for frames in flight to finish before they are abandoned, in ms. */
+const DRAIN_TIMEOUT_MS = 5000;
 
 export class StreamHub {
   private readonly entries = new Map<string, Entry>();
   private readonly records$ = new Subject<AnalysisRecord>();
   private readonly status$ = new Subject<SourceStatus>();
+  /** Removed sources whose frames in flight are still finishing. */
+  private readonly draining = new Set<Entry>();
   private closed = false;
 
   /** Merged records of every source (hot: subscribe before adding sources to miss none). */
@@ -125,52 +135,62 @@ export class StreamHub {
       );
     }
     const { frames, status } = 'frames' in source ? source : { frames: source, status: undefined };
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (settle = resolve));
     const entry: Entry = {
       metrics: new SourceMetricsRecorder(sourceId),
-      subscriptions: [],
+      stop: new Subject<void>(),
+      done,
       state: 'connecting',
     };
     this.entries.set(sourceId, entry);
     this.report(sourceId, entry, 'connecting');
-    if (status) {
-      entry.subscriptions.push(
-        status.subscribe((s) => {
-          entry.state = s.state;
-          this.status$.next({ ...s, sourceId });
-        }),
-      );
-    }
+    entry.statusSubscription = status?.subscribe((s) => {
+      entry.state = s.state;
+      this.status$.next({ ...s, sourceId });
+    });
     const counted = frames.pipe(
+      takeUntil(entry.stop),
       tap(() => {
         if (!status && entry.state !== 'live') this.report(sourceId, entry, 'live');
       }),
     );
     const { model, track, smooth, events, maxInFlight } = this.options;
     const config = { sourceId, model, detector: this.detector, track, smooth, events, maxInFlight };
-    entry.subscriptions.push(
-      livePipeline(counted, { ...config, metrics: entry.metrics }).subscribe({
-        next: (record) => this.records$.next(record),
-        error: (error: unknown) => {
-          const { code = 'AUF_ERR_STREAM_FAILED', message = String(error) } = error as {
-            code?: string;
-            message?: string;
-          };
-          this.report(sourceId, entry, 'failed', { code, message });
-        },
-        complete: () => {
-          if (entry.state !== 'ended' && entry.state !== 'failed') this.report(sourceId, entry, 'ended');
-        },
-      }),
-    );
+    entry.pipeline = livePipeline(counted, { ...config, metrics: entry.metrics }).subscribe({
+      next: (record) => this.records$.next(record),
+      error: (error: unknown) => {
+        const { code = 'AUF_ERR_STREAM_FAILED', message = String(error) } = error as {
+          code?: string;
+          message?: string;
+        };
+        this.report(sourceId, entry, 'failed', { code, message });
+        settle();
+      },
+      complete: () => {
+        if (entry.state !== 'ended' && entry.state !== 'failed') this.report(sourceId, entry, 'ended');
+        settle();
+      },
+    });
   }
 
-  /** Stops a source (its ffmpeg is killed) and forgets it; false when there was none. */
+  /**
+   * Stops a source and forgets it (false when there was none). Its frames stop at once (ffmpeg
+   * is killed); the at most `maxInFlight` frames already in the pipeline still give their
+   * results, and open AU episodes are closed, so `records` may carry a few more of its records.
+   */
   remove(sourceId: string): boolean {
     const entry = this.entries.get(sourceId);
     if (!entry) return false;
     this.entries.delete(sourceId);
-    for (const s of entry.subscriptions) s.unsubscribe();
+    entry.statusSubscription?.unsubscribe();
     if (entry.state !== 'ended' && entry.state !== 'failed') this.report(sourceId, entry, 'ended');
+    this.draining.add(entry);
+    void entry.done.then(() => {
+      this.draining.delete(entry);
+      entry.pipeline?.unsubscribe();
+    });
+    entry.stop.next();
     return true;
   }
 
@@ -183,11 +203,20 @@ export class StreamHub {
     }));
   }
 
-  /** Removes every source, completes `records` and `status`, and disposes the hub's own detector. Idempotent. */
+  /**
+   * Removes every source, waits (up to 5 s) for their frames in flight, completes `records` and
+   * `status`, and disposes the hub's own detector. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const id of [...this.entries.keys()]) this.remove(id);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)));
+    await Promise.race([Promise.all([...this.draining].map((e) => e.done)), timeout]);
+    clearTimeout(timer);
+    for (const entry of this.draining) entry.pipeline?.unsubscribe(); // still busy: abandoned
+    this.draining.clear();
     this.records$.complete();
     this.status$.complete();
     if (this.ownsDetector) await this.detector.dispose();
