@@ -4,14 +4,17 @@
  * highlighted) beside the box.
  *
  * ```
- *  #3 ┌────────────┐ ┌ AU01 ████░░ 0.71 ┐   box, id tag and panel edge: track colour
- *     │  •      •  │ │ AU02 █░░░░░ 0.12 │   keypoints: yellow dots
- *     │     •      │ │ AU04 ████░░ 0.66 │   active AU: green label and bar
- *     └────────────┘ └──────────────────┘
+ *  #3 ┌────────────┐
+ *     │  •      •  │      box and id tag: track colour; keypoints: yellow dots
+ *     └────────────┘
+ *     ┌ AU01 ████░░ 0.71 ┐  panel edge: track colour
+ *     │ AU02 █░░░░░ 0.12 │  active AU: green label and bar
+ *     └──────────────────┘
  * ```
  * Sizes follow the frame height (text scale `max(1, round(height / 360))`, so 2 at 720p) so the
- * labels stay readable after encoding. The panel goes right of the box, or left of it when
- * there is no room, and is clipped at the frame edges. Panels are drawn before every box, so
+ * labels stay readable after encoding. The panel goes below the box when it fits (in group
+ * shots that is the body, not a neighbour), else right of it, else left; it is clipped at the
+ * frame edges. Panels are drawn before every box, so
  * boxes, ids and keypoints stay visible when faces are close.
  */
 import type { FaceResult } from '../types/result.js';
@@ -63,9 +66,16 @@ function drawPanel(image: RgbImage, face: FaceResult, options: FaceAnnotationOpt
   const width = textWidth(' '.repeat(labelWidth + 6), scale) + BAR_LENGTH * scale + 2 * pad;
   const height = options.auNames.length * rowHeight + 2 * pad;
   const gap = 4 * scale;
+  const below = face.box.y + face.box.height + gap;
   const right = face.box.x + face.box.width + gap;
-  const x = right + width <= image.width ? right : Math.max(0, face.box.x - gap - width);
-  const y = Math.min(Math.max(0, face.box.y), Math.max(0, image.height - height));
+  // Below the face first (in group shots that is the body, not a neighbour), else beside it.
+  const fitsBelow = below + height <= image.height;
+  const x = fitsBelow
+    ? Math.min(Math.max(0, face.box.x), Math.max(0, image.width - width))
+    : right + width <= image.width
+      ? right
+      : Math.max(0, face.box.x - gap - width);
+  const y = fitsBelow ? below : Math.min(Math.max(0, face.box.y), Math.max(0, image.height - height));
   fillRect(image, x, y, width, height, PANEL_COLOR, 0.6);
   strokeRect(image, { x, y, width, height }, trackColor(face.trackId), scale);
   options.auNames.forEach((au, i) => {
