@@ -91,6 +91,16 @@ export type { JsonLinesOptions } from './sinks/toJsonLines.js';
 export type { JsonLinesHeader, JsonLinesHeaderInput } from './sinks/jsonLinesHeader.js';
 export { toEventsCsv } from './sinks/toEventsCsv.js';
 export type { EventsCsvOptions } from './sinks/toEventsCsv.js';
+export { toAnnotatedVideo } from './sinks/toAnnotatedVideo.js';
+export type { AnnotatedVideoOptions } from './sinks/toAnnotatedVideo.js';
+
+// Report pictures
+export { createTimelineCollector } from './report/timelineData.js';
+export type { TimelineCollector, TimelineData, TrackSeries } from './report/timelineData.js';
+export { readTimelineJsonl } from './report/readTimelineJsonl.js';
+export { renderTimeline, timelineHeight, TIMELINE_WIDTH } from './report/renderTimeline.js';
+export { encodePng } from './render/encodePng.js';
+export type { Rgb, RgbImage } from './render/rgbImage.js';
 export { serveWebSocket } from './sinks/serveWebSocket.js';
 export type { ServeWebSocketOptions, WebSocketServerHandle } from './sinks/serveWebSocket.js';
 export type { WebSocketServerEvent, WebSocketServerMetrics } from './sinks/ws/webSocketServerHandle.js';
