@@ -12,23 +12,14 @@
  *
  * @see https://github.com/google-ai-edge/mediapipe/blob/master/mediapipe/calculators/util/non_max_suppression_calculator.cc
  */
-import type { Box, Face, Point } from '../types/face.js';
+import type { Face, Point } from '../types/face.js';
+import { boxIou } from './boxIou.js';
 
 export interface WeightedNmsOptions {
   /** Candidates overlapping the cluster's best one by more than this IoU are merged into it. */
   readonly iouThreshold: number;
   /** At most this many faces are returned, best first. */
   readonly maxFaces: number;
-}
-
-/** Intersection over union of two boxes, in [0, 1]; 0 when either box is empty. */
-export function boxIou(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 /** Score-weighted mean of boxes and keypoints of `cluster`; the score is the best one's. */

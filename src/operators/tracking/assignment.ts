@@ -5,7 +5,6 @@
  * faces overlap, the optimal assignment does not. Sizes are tiny (faces in a frame), so the
  * O(n^2 m) algorithm is plenty.
  */
-import type { Box } from '../../types/face.js';
 
 /** Result of `assign`: matched `[row, column]` pairs and what stayed unmatched, ascending. */
 export interface Assignment {
@@ -98,16 +97,6 @@ function solve(n: number, m: number, at: (i: number, j: number) => number): numb
     } while (j0 !== 0);
   }
   return p;
-}
-
-/** Intersection over union of two boxes, in [0, 1]; 0 for empty boxes. */
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 function range(n: number): number[] {

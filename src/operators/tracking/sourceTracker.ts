@@ -9,7 +9,8 @@
  * misses a single frame is removed (a one-off false positive must not linger).
  */
 import type { Face } from '../../types/face.js';
-import { assign, iou } from './assignment.js';
+import { boxIou } from '../../detector/boxIou.js';
+import { assign } from './assignment.js';
 import { BoxKalman } from './kalman.js';
 
 export type TrackState = 'tentative' | 'confirmed' | 'lost';
@@ -125,7 +126,7 @@ function associate(
     faceIdx.map((f) => {
       const box = predicted[t];
       const face = faces[f];
-      return box && face ? 1 - iou(box, face.box) : 1;
+      return box && face ? 1 - boxIou(box, face.box) : 1;
     }),
   );
   const result = assign(cost, faceIdx.length, 1 - minIou);
