@@ -138,6 +138,19 @@ describe('auformer serve', () => {
     }
   });
 
+  test('SIGTERM stops cleanly with exit 0', async () => {
+    const cli = startCli(['serve', 'assets/sample/group.mp4', '--ws', '127.0.0.1:0', '--max-width', '320']);
+    try {
+      await waitForStderr(cli, /assets\/sample\/group\.mp4: live/, 30_000);
+      cli.child.kill('SIGTERM');
+      assert.equal(await within(cli.exited, 10_000, 'serve to exit after SIGTERM'), 0, cli.stderr);
+      assert.match(cli.stderr, /stopped \(SIGTERM\)/);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+      await cli.exited;
+    }
+  });
+
   test('usage errors exit 2 with the reason', async () => {
     const none = startCli(['serve']);
     assert.equal(await within(none.exited, 30_000, 'exit'), 2);
