@@ -27,9 +27,10 @@
  * results$.pipe(smoothAUs(), baseline({ windowMs: 120_000 }));
  * ```
  */
-import { defer, map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { OptionError } from '../errors.js';
-import type { AnalysisRecord, FaceResult, FrameResult } from '../types/result.js';
+import type { AnalysisRecord, FaceResult } from '../types/result.js';
+import { mapFacesPerTrack } from './tracking/perTrack.js';
 
 export interface BaselineOptions {
   /** Media time the estimate looks back over, in ms. Defaults to 60000. */
@@ -54,7 +55,6 @@ const DEFAULTS: Required<BaselineOptions> = {
 
 interface TrackBaseline {
   readonly firstSeenMs: number;
-  lastSeenMs: number;
   lastSampleMs: number;
   readonly times: number[];
   readonly samples: Map<string, number[]>;
@@ -71,51 +71,31 @@ export function baseline(options?: BaselineOptions): OperatorFunction<AnalysisRe
   if (!(o.percentile >= 0 && o.percentile <= 100)) {
     throw new OptionError(`baseline: percentile must be in [0, 100], got ${String(o.percentile)}.`);
   }
-  return (source) =>
-    defer(() => {
-      const sources = new Map<string, Map<number, TrackBaseline>>();
-      return source.pipe(
-        map((record) => {
-          if (record.type !== 'frame') return record;
-          let tracks = sources.get(record.sourceId);
-          if (!tracks) {
-            tracks = new Map();
-            sources.set(record.sourceId, tracks);
-          }
-          return withBaseline(record, tracks, o);
-        }),
-      );
-    });
+  return mapFacesPerTrack<TrackBaseline>(
+    o.trackTimeoutMs,
+    (t) => ({ firstSeenMs: t, lastSampleMs: -Infinity, times: [], samples: new Map() }),
+    (face, track, t) => withBaseline(face, track, t, o),
+  );
 }
 
 function withBaseline(
-  frame: FrameResult,
-  tracks: Map<number, TrackBaseline>,
+  face: FaceResult,
+  track: TrackBaseline,
+  t: number,
   o: Required<BaselineOptions>,
-): FrameResult {
-  const t = frame.ptsMs;
-  for (const [id, track] of tracks) if (t - track.lastSeenMs > o.trackTimeoutMs) tracks.delete(id);
-  const faces = frame.faces.map((face): FaceResult => {
-    let track = tracks.get(face.trackId);
-    if (!track) {
-      track = { firstSeenMs: t, lastSeenMs: t, lastSampleMs: -Infinity, times: [], samples: new Map() };
-      tracks.set(face.trackId, track);
-    }
-    track.lastSeenMs = Math.max(track.lastSeenMs, t);
-    const values = face.smoothed ?? face.aus;
-    if (face.held !== true && t - track.lastSampleMs >= o.sampleEveryMs) sample(track, values, t, o.windowMs);
-    if (t - track.firstSeenMs < o.warmupMs || track.times.length === 0) return face;
-    const base: Record<string, number> = {};
-    const relative: Record<string, number> = {};
-    for (const [au, value] of Object.entries(values)) {
-      const samples = track.samples.get(au);
-      if (!samples || samples.length === 0) continue;
-      base[au] = percentile(samples, o.percentile);
-      relative[au] = value - (base[au] ?? 0);
-    }
-    return { ...face, baseline: base, relative };
-  });
-  return { ...frame, faces };
+): FaceResult {
+  const values = face.smoothed ?? face.aus;
+  if (face.held !== true && t - track.lastSampleMs >= o.sampleEveryMs) sample(track, values, t, o.windowMs);
+  if (t - track.firstSeenMs < o.warmupMs || track.times.length === 0) return face;
+  const base: Record<string, number> = {};
+  const relative: Record<string, number> = {};
+  for (const [au, value] of Object.entries(values)) {
+    const samples = track.samples.get(au);
+    if (!samples || samples.length === 0) continue;
+    base[au] = percentile(samples, o.percentile);
+    relative[au] = value - (base[au] ?? 0);
+  }
+  return { ...face, baseline: base, relative };
 }
 
 function sample(

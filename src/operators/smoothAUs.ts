@@ -25,13 +25,14 @@
  * ```
  * @see docs/tracking.md for each method's lag and a table of what they do to a noisy step.
  */
-import { defer, map, type OperatorFunction } from 'rxjs';
-import type { AUValues, AnalysisRecord, FaceResult, FrameResult } from '../types/result.js';
+import type { OperatorFunction } from 'rxjs';
+import type { AUValues, AnalysisRecord, FaceResult } from '../types/result.js';
 import { createEma } from './smoothing/ema.js';
 import { createHysteresis, type Hysteresis } from './smoothing/hysteresis.js';
 import { createMedian } from './smoothing/median.js';
 import { createOneEuro } from './smoothing/oneEuro.js';
 import { createIdentity, type Smoother } from './smoothing/smoother.js';
+import { mapFacesPerTrack } from './tracking/perTrack.js';
 import {
   resolveSmoothing,
   type ResolvedSmoothing,
@@ -47,67 +48,43 @@ interface AUState {
   value: number;
 }
 
-interface TrackState {
-  lastSeenMs: number;
-  readonly aus: Map<string, AUState>;
-}
+type TrackState = Map<string, AUState>;
 
 /** Adds `smoothed` and `active` to every face; see the module comment. */
 export function smoothAUs(options?: SmoothAUsOptions): OperatorFunction<AnalysisRecord, AnalysisRecord> {
   const settings = resolveSmoothing(options);
-  return (source) =>
-    defer(() => {
-      const sources = new Map<string, Map<number, TrackState>>();
-      return source.pipe(
-        map((record) => {
-          if (record.type !== 'frame') return record;
-          let tracks = sources.get(record.sourceId);
-          if (!tracks) {
-            tracks = new Map();
-            sources.set(record.sourceId, tracks);
-          }
-          return smoothFrame(record, tracks, settings);
-        }),
-      );
-    });
+  return mapFacesPerTrack<TrackState>(
+    settings.trackTimeoutMs,
+    () => new Map(),
+    (face, track, t) => smoothFace(face, track, t, settings),
+  );
 }
 
-function smoothFrame(frame: FrameResult, tracks: Map<number, TrackState>, s: ResolvedSmoothing): FrameResult {
-  const t = frame.ptsMs;
-  for (const [id, track] of tracks) if (t - track.lastSeenMs > s.trackTimeoutMs) tracks.delete(id);
-  const faces = frame.faces.map((face): FaceResult => {
-    let track = tracks.get(face.trackId);
-    if (!track) {
-      track = { lastSeenMs: t, aus: new Map() };
-      tracks.set(face.trackId, track);
-    }
-    track.lastSeenMs = Math.max(track.lastSeenMs, t);
-    const smoothed: Record<string, number> = {};
-    const active: Record<string, boolean> = {};
-    for (const [au, raw] of Object.entries(face.aus)) {
-      let state = track.aus.get(au);
-      if (face.held === true && state) {
-        smoothed[au] = state.value;
-        active[au] = state.hysteresis.active;
-        continue;
-      }
-      if (!state) {
-        const { on, off } = s.thresholdFor(au);
-        state = {
-          smoother: createSmoother(s),
-          hysteresis: createHysteresis(on, off, s.minDurationMs),
-          value: raw,
-        };
-        track.aus.set(au, state);
-      }
-      state.value = state.smoother.update(raw, t);
+function smoothFace(face: FaceResult, track: TrackState, t: number, s: ResolvedSmoothing): FaceResult {
+  const smoothed: Record<string, number> = {};
+  const active: Record<string, boolean> = {};
+  for (const [au, raw] of Object.entries(face.aus)) {
+    let state = track.get(au);
+    if (face.held === true && state) {
       smoothed[au] = state.value;
-      active[au] = state.hysteresis.update(state.value, t);
+      active[au] = state.hysteresis.active;
+      continue;
     }
-    const values: AUValues = smoothed;
-    return s.method === 'none' ? { ...face, active } : { ...face, smoothed: values, active };
-  });
-  return { ...frame, faces };
+    if (!state) {
+      const { on, off } = s.thresholdFor(au);
+      state = {
+        smoother: createSmoother(s),
+        hysteresis: createHysteresis(on, off, s.minDurationMs),
+        value: raw,
+      };
+      track.set(au, state);
+    }
+    state.value = state.smoother.update(raw, t);
+    smoothed[au] = state.value;
+    active[au] = state.hysteresis.update(state.value, t);
+  }
+  const values: AUValues = smoothed;
+  return s.method === 'none' ? { ...face, active } : { ...face, smoothed: values, active };
 }
 
 function createSmoother(s: ResolvedSmoothing): Smoother {
