@@ -14,6 +14,7 @@ import type { ModelCard } from '../types/model.js';
 import { type ExecutionProvider, type OnnxSession, openSession } from './onnx.js';
 import { parseModelCard, readModelBytes } from './modelCard.js';
 import { validateModelShapes } from './validateModelShapes.js';
+import { type ModelVariant, VARIANT_HINTS, variantPath } from './modelVariant.js';
 
 export interface AUModelOptions {
   /** Providers in order of preference. Defaults to `['cpu']`. See docs/gpu.md. */
@@ -24,9 +25,14 @@ export interface AUModelOptions {
   readonly maxWaitMs?: number;
   /** onnxruntime intra-op threads. Defaults to onnxruntime's choice (one per core). */
   readonly intraOpThreads?: number;
+  /**
+   * Which precision of the model to load: `int8` (CPUs) or `fp16` (GPUs) load `<name>.int8.onnx`
+   * / `<name>.fp16.onnx` next to `path` (see modelVariant.ts). Defaults to `'fp32'` (`path` itself).
+   */
+  readonly variant?: ModelVariant;
 }
 
-const DEFAULTS = { executionProviders: ['cpu'], maxBatch: 16, maxWaitMs: 5 } as const;
+const DEFAULTS = { executionProviders: ['cpu'], maxBatch: 16, maxWaitMs: 5, variant: 'fp32' } as const;
 
 /** Running totals, for metrics and tests. */
 export interface AUModelStats {
@@ -70,12 +76,18 @@ export class AUModel {
       throw new OptionError(`maxBatch must be a positive integer, got ${o.maxBatch}`);
     }
     if (!(o.maxWaitMs >= 0)) throw new OptionError(`maxWaitMs must be >= 0, got ${o.maxWaitMs}`);
-    const bytes = await readModelBytes(path);
-    const card = parseModelCard(bytes, path);
+    const file = variantPath(path, o.variant);
+    const bytes = await readModelBytes(file).catch((error: unknown) => {
+      if (o.variant === 'fp32') throw error;
+      throw new ModelError('AUF_ERR_MODEL_LOAD', `${(error as Error).message} ${VARIANT_HINTS[o.variant]}`, {
+        cause: error,
+      });
+    });
+    const card = parseModelCard(bytes, file);
     const session = await openSession(bytes, o);
     try {
-      const fixedBatch = validateModelShapes(session, card, path);
-      return new AUModel(path, card, session, Math.min(o.maxBatch, fixedBatch ?? o.maxBatch), o.maxWaitMs);
+      const fixedBatch = validateModelShapes(session, card, file);
+      return new AUModel(file, card, session, Math.min(o.maxBatch, fixedBatch ?? o.maxBatch), o.maxWaitMs);
     } catch (error) {
       await session.release();
       throw error;
