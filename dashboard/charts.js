@@ -28,7 +28,7 @@ function fit(canvas, cssHeight) {
 }
 
 /**
- * The frame's area, scaled to the canvas width, with each face's box and `#trackId`.
+ * The frame's area, scaled to the canvas width, with each face's box, keypoints and `#trackId`.
  * @param {HTMLCanvasElement} canvas
  * @param {import('./store.js').FrameRecord | null} frame
  */
@@ -50,6 +50,9 @@ export function drawFaces(canvas, frame) {
     const color = trackColor(face.trackId);
     ctx.strokeStyle = color;
     ctx.strokeRect(x * scale, y * scale, width * scale, height * scale);
+    ctx.fillStyle = color;
+    for (const point of face.keypoints ?? [])
+      ctx.fillRect(point.x * scale - 1.5, point.y * scale - 1.5, 3, 3);
     const label = `#${face.trackId}`;
     const labelWidth = ctx.measureText(label).width + 8;
     const top = Math.max(0, y * scale - 18);
@@ -70,7 +73,7 @@ export function drawFaces(canvas, frame) {
  */
 export function drawSeries(canvas, tracks, au, nowPtsMs, threshold) {
   const cssWidth = canvas.clientWidth || 220;
-  const cssHeight = 48;
+  const cssHeight = 40;
   const ctx = fit(canvas, cssHeight);
   ctx.clearRect(0, 0, cssWidth, cssHeight);
   const yOf = (value) => cssHeight - 2 - value * (cssHeight - 4);

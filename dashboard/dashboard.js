@@ -97,8 +97,9 @@ function redraw() {
     $('frame-caption').textContent = frame
       ? `frame ${frame.index} · ${(frame.ptsMs / 1000).toFixed(1)} s · ${frame.faces.length} face(s) · ${frame.width}x${frame.height}`
       : 'waiting for frames';
-    const ids = [...store.tracks.keys()].map((id) => `#${id}`).join(' ');
-    $('series-track').textContent = ids ? `(faces ${ids})` : '';
+    const tracks = store.tracks.size;
+    $('series-track').textContent =
+      tracks > 0 ? `(${tracks} track${tracks === 1 ? '' : 's'}, colour = face)` : '';
   }
   dirty.sources = false;
   dirty.frame = false;

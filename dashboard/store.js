@@ -15,6 +15,7 @@ export const WINDOW_MS = 30000;
  * @typedef {{ ptsMs: number, values: Record<string, number> }} Point
  * @typedef {{ trackId: number, lastPtsMs: number, points: Point[] }} Track
  * @typedef {{ trackId: number, box: { x: number, y: number, width: number, height: number },
+ *             keypoints?: { x: number, y: number }[],
  *             aus: Record<string, number>, smoothed?: Record<string, number>,
  *             active?: Record<string, boolean>, held?: boolean }} Face
  * @typedef {{ sourceId: string, index: number, ptsMs: number, width: number, height: number,
@@ -52,7 +53,8 @@ export function applyMessage(store, message) {
       setSources(store, message.sources ?? []);
       return { sources: true };
     case 'status': {
-      const { type: _type, ...status } = message;
+      const status = { ...message };
+      delete status.type;
       mergeStatus(store, status);
       return { sources: true };
     }

@@ -4,7 +4,8 @@
  * tracked face, and the per-AU series grid. Each view updates elements in place (keyed by
  * source id, track id and AU name) so the page does not flicker at ten redraws a second.
  *
- * Values are mirrored in data attributes (`data-state`, `data-au`, `data-value`) for tests
+ * Values are mirrored in data attributes (`data-state`, `data-au`, `data-value`, the series'
+ * `data-span-ms`) for tests
  * and for anyone scraping the page.
  */
 import { drawSeries, trackColor } from './charts.js';
@@ -80,7 +81,8 @@ export function renderBars(container, frame, auNames) {
         const row = document.createElement('div');
         row.className = 'bar';
         row.dataset.au = au;
-        row.innerHTML = '<span class="bar-label"></span><span class="bar-track"><span class="bar-fill"></span></span><span class="bar-value"></span>';
+        row.innerHTML =
+          '<span class="bar-label"></span><span class="bar-track"><span class="bar-fill"></span></span><span class="bar-value"></span>';
         row.querySelector('.bar-label').textContent = au;
         group.append(row);
       }
@@ -120,6 +122,9 @@ export function renderSeries(container, store) {
     );
   }
   const now = store.frame?.ptsMs ?? 0;
+  let oldest = now;
+  for (const track of store.tracks.values()) oldest = Math.min(oldest, track.points[0]?.ptsMs ?? now);
+  container.dataset.spanMs = String(Math.round(now - oldest));
   const thresholds = store.model?.thresholds ?? [];
   auNames.forEach((au, i) => {
     const canvas = container.children[i].querySelector('canvas');

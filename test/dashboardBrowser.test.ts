@@ -42,6 +42,15 @@ async function waitForBarsToChange(
   }
 }
 
+/** Polls `condition` every 100 ms (the page's CSP forbids string predicates inside the page). */
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const until = Date.now() + WAIT_MS;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('dashboard in Chromium', () => {
   let model: AUModel;
   let detector: FaceDetector;
@@ -79,10 +88,10 @@ describe('dashboard in Chromium', () => {
       for (const v of Object.values(first)) assert.ok(v >= 0 && v <= 1, `probability in [0, 1], got ${v}`);
       await waitForBarsToChange(page, first);
       // Numbers come from the hub's periodic status messages (publishHubMetrics).
-      await page.waitForFunction(
-        `/in [1-9][0-9]*\\.[0-9] fps/.test(document.querySelector('${item} .source-metrics').textContent)`,
-        undefined,
-        { timeout: WAIT_MS },
+      const item$ = page.locator(`${item} .source-metrics`);
+      await waitFor(
+        async () => /in [1-9][0-9]*\.[0-9] fps/.test(await item$.innerText()),
+        'fps > 0 in the list',
       );
       const metrics = await page.locator(`${item} .source-metrics`).innerText();
       assert.match(metrics, /latency \d+ ms/);

@@ -15,6 +15,7 @@ frames (latest wins) instead of falling behind. Ctrl-C stops cleanly (exit 130).
 Options:
   --ws <host:port>     WebSocket address (default 127.0.0.1:8080; port 0 = any free port)
   --token <T>          clients must send this bearer token (header or ?token=)
+  --dashboard          also serve the live web dashboard at http://<host:port>/ (docs/dashboard.md)
   --out <file>         also write results to .csv or .jsonl; repeatable
   --model <file.onnx>  AUFormer ONNX exported by model/. Default: the embedded UNTRAINED tiny model
   --loop               replay files from the start when they end
@@ -44,6 +45,8 @@ export interface ServeArgs {
   readonly host: string;
   readonly port: number;
   readonly token: string | undefined;
+  /** Serve the web dashboard on the WebSocket's HTTP server (`--dashboard`). */
+  readonly dashboard: boolean;
   readonly outputs: readonly string[];
   readonly modelPath: string | undefined;
   readonly modelOptions: AUModelOptions;
@@ -76,6 +79,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       options: {
         ws: { type: 'string' },
         token: { type: 'string' },
+        dashboard: { type: 'boolean' },
         out: { type: 'string', multiple: true },
         model: { type: 'string' },
         loop: { type: 'boolean' },
@@ -125,6 +129,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     host,
     port,
     token: v.token,
+    dashboard: v.dashboard === true,
     outputs,
     modelPath: v.model,
     modelOptions: {

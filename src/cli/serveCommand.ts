@@ -9,6 +9,8 @@
  * without `--loop` end the run when they all end (exit 0; 1 when every source failed).
  */
 import { type MonoTypeOperatorFunction, Subscription } from 'rxjs';
+import { publishHubMetrics } from '../dashboard/publishHubMetrics.js';
+import { type DashboardServer, serveDashboard } from '../dashboard/serveDashboard.js';
 import { type HubSourceMetrics, type HubSource, StreamHub } from '../hub/StreamHub.js';
 import { playAsLive } from '../hub/playAsLive.js';
 import { AUModel } from '../model/AUModel.js';
@@ -45,14 +47,21 @@ export async function runServe(argv: readonly string[], io: CommandIO): Promise<
     }
     const hub = await StreamHub.create({ model, ...args.hub });
     let server: WebSocketServerHandle | undefined;
+    let dashboard: DashboardServer | undefined;
     try {
       const token = args.token === undefined ? {} : { token: args.token };
-      server = await serveWebSocket({ host: args.host, port: args.port, model: model.card, ...token });
+      const address = { host: args.host, port: args.port };
+      // --dashboard: the page and the WebSocket share one HTTP server (same origin, same port).
+      dashboard = args.dashboard ? await serveDashboard({ ...address, ...token }) : undefined;
+      const listenOn = dashboard === undefined ? address : { server: dashboard.server };
+      server = await serveWebSocket({ ...listenOn, model: model.card, ...token });
       io.stderr.write(`listening on ${server.url}\n`);
+      if (dashboard !== undefined) io.stderr.write(`dashboard on ${dashboard.url}\n`);
       return await run(args, hub, server, model.card, io);
     } finally {
       await hub.close(); // first: completes records, so the file sinks flush and close
       await server?.close(); // clients get a notice and close code 1001
+      await dashboard?.close();
     }
   } finally {
     await model.dispose();
@@ -100,6 +109,8 @@ async function run(
         }, args.statusEveryMs);
         subs.add(() => clearInterval(timer));
       }
+      // The dashboard shows fps and latency: send the hub's metrics as periodic status messages.
+      if (args.dashboard) subs.add(publishHubMetrics(hub, server));
       for (const input of args.inputs) hub.add(input.sourceId, openInput(input, args));
       server.setSources(infos);
     });

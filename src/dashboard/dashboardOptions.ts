@@ -58,7 +58,9 @@ export function resolveDashboardOptions(options: ServeDashboardOptions = {}): Re
     );
   }
   if (o.token !== undefined && (typeof o.token !== 'string' || o.token.length === 0)) {
-    throw new OptionError('serveDashboard: "token" must be a non-empty string (the WebSocket token) or absent.');
+    throw new OptionError(
+      'serveDashboard: "token" must be a non-empty string (the WebSocket token) or absent.',
+    );
   }
   return { server: o.server, host: o.host, port: o.port, path: o.path, wsPath: o.wsPath, token: o.token };
 }

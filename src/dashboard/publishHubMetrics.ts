@@ -64,7 +64,9 @@ export function publishHubMetrics(
 ): Subscription {
   const { everyMs, scheduler } = { ...DEFAULTS, ...options };
   if (!(Number.isFinite(everyMs) && everyMs >= 10)) {
-    throw new OptionError(`publishHubMetrics: "everyMs" must be a number >= 10 (ms), got ${String(everyMs)}.`);
+    throw new OptionError(
+      `publishHubMetrics: "everyMs" must be a number >= 10 (ms), got ${String(everyMs)}.`,
+    );
   }
   const last = new Map<string, SourceStatus>();
   const subscription = new Subscription();
@@ -78,7 +80,10 @@ export function publishHubMetrics(
 }
 
 /** The source's last status (or a bare one from the metrics) plus the numbers. */
-export function withMetrics(status: SourceStatus | undefined, m: HubSourceMetrics): WireStatus & StatusMetrics {
+export function withMetrics(
+  status: SourceStatus | undefined,
+  m: HubSourceMetrics,
+): WireStatus & StatusMetrics {
   const numbers: StatusMetrics = {
     fpsIn: m.fpsIn,
     fpsOut: m.fpsOut,
@@ -87,6 +92,11 @@ export function withMetrics(status: SourceStatus | undefined, m: HubSourceMetric
     batchFill: m.batchFill,
     framesOut: m.framesOut,
   };
-  const base = status ?? { sourceId: m.sourceId, reconnects: 0, droppedFrames: m.dropped, framesIn: m.framesIn };
+  const base = status ?? {
+    sourceId: m.sourceId,
+    reconnects: 0,
+    droppedFrames: m.dropped,
+    framesIn: m.framesIn,
+  };
   return { ...base, state: m.state, ...numbers };
 }

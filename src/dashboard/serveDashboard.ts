@@ -119,7 +119,12 @@ export async function serveDashboard(options?: ServeDashboardOptions): Promise<D
   };
 }
 
-function reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+function reply(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(status === 204 ? undefined : text);
 }
