@@ -61,7 +61,8 @@ def _npz_block(k: str, v: torch.Tensor, t: dict[str, torch.Tensor], out: dict[st
 
 
 def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
-    """Reads a state dict from .pth/.pt/.bin, .safetensors or .npz (unwraps {'model': ...})."""
+    """Reads a state dict from .pth/.pt/.bin, .safetensors or .npz (unwraps {'model': ...}).
+    .pth files are read with ``weights_only=True`` (no code execution): tensors and dicts only."""
     p = Path(path)
     if not p.is_file():
         raise CheckpointError(f"checkpoint {str(p)!r} does not exist; pass the path of a .pth/.safetensors/.npz file")
@@ -78,11 +79,12 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
             with np.load(p) as z:
                 sd = _npz_to_timm({k: z[k] for k in z.files})
         else:
-            sd = torch.load(p, map_location="cpu")
+            sd = torch.load(p, map_location="cpu", weights_only=True)
     except CheckpointError:
         raise
     except Exception as e:  # corrupt/truncated files raise many different types
-        raise CheckpointError(f"cannot read checkpoint {str(p)!r}: {e}; is it a complete .pth/.safetensors/.npz file?") from e
+        raise CheckpointError(f"cannot read checkpoint {str(p)!r}: {e}; is it a complete .pth/.safetensors/.npz "
+                              "file holding only tensors (re-save it with torch.save(model.state_dict()))?") from e
     for key in ("model", "state_dict", "model_state"):
         if isinstance(sd, dict) and isinstance(sd.get(key), dict):
             sd = sd[key]
@@ -136,14 +138,15 @@ def save_model(model: nn.Module, path: str | Path, **extra: object) -> None:
 
 
 def load_model(path: str | Path, au_names: tuple[str, ...] | list[str] | None = None) -> nn.Module:
-    """Rebuilds an AUFormer saved by :func:`save_model` / training; checks the AU list if given."""
+    """Rebuilds an AUFormer saved by :func:`save_model` / training; checks the AU list if given.
+    These files are pickles (config + optimiser state): load only checkpoints you trust."""
     from .models.auformer import AUFormer, AUFormerConfig
 
     p = Path(path)
     if not p.is_file():
         raise CheckpointError(f"checkpoint {str(p)!r} does not exist")
     try:
-        ck = torch.load(p, map_location="cpu")
+        ck = torch.load(p, map_location="cpu", weights_only=False)
     except Exception as e:
         raise CheckpointError(f"cannot read checkpoint {str(p)!r}: {e}; the file may be truncated") from e
     if not isinstance(ck, dict) or "config" not in ck or "model" not in ck:

@@ -43,6 +43,13 @@ def _device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def _grad_scaler(enabled: bool):  # noqa: ANN202
+    """torch.amp.GradScaler on PyTorch 2.x, torch.cuda.amp.GradScaler on 1.13 (same behaviour)."""
+    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler("cuda", enabled=enabled)
+    return torch.cuda.amp.GradScaler(enabled=enabled)
+
+
 def _trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     names = {n for n, p in model.named_parameters() if p.requires_grad}
     return {k: v for k, v in model.state_dict().items() if k in names}
@@ -63,7 +70,7 @@ def train(model: torch.nn.Module, train_set: Dataset, cfg: TrainConfig, val_set:
     weights = au_weights(pos_rates) if pos_rates is not None else None
     criterion = AUFormerLoss(weights, cfg.margin, cfg.aux_weight, cfg.use_wdi).to(dev)
     use_amp = cfg.amp and dev.type == "cuda"
-    scaler = torch.cuda.amp.GradScaler(enabled=use_amp)
+    scaler = _grad_scaler(use_amp)
     out = Path(cfg.out_dir) if cfg.out_dir else None
     start, history = 0, []
     if out and cfg.resume and (out / "last.pt").exists():
@@ -124,7 +131,7 @@ def train(model: torch.nn.Module, train_set: Dataset, cfg: TrainConfig, val_set:
 
 def _resume(path: Path, model, opt, sched, scaler) -> tuple[int, list]:  # noqa: ANN001
     try:
-        ck = torch.load(path, map_location="cpu")
+        ck = torch.load(path, map_location="cpu", weights_only=False)  # our own file (pickle: trust it)
     except Exception as e:
         raise CheckpointError(f"cannot read {path}: {e}; delete it to start over") from e
     if ck.get("au_names") != list(model.cfg.au_names):
