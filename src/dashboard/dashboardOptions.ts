@@ -4,8 +4,9 @@ import { OptionError } from '../errors.js';
 
 export interface ServeDashboardOptions {
   /**
-   * An existing `http.Server` to serve the page from (listening or about to). Its other paths
-   * are left to its own request handler. Defaults to a new server on `host:port`.
+   * An existing `http.Server` to serve the page from (listening or about to). The page answers
+   * first; the server's own request handler gets every request too and must skip those already
+   * answered (`res.headersSent`). Defaults to a new server on `host:port`.
    */
   readonly server?: Server;
   /** Interface to listen on when no `server` is given. Defaults to '127.0.0.1'. */

@@ -3,8 +3,9 @@
  * the same server as the WebSocket endpoint: the page connects back to `wsPath` on its own
  * origin, lists the sources with their status, and draws per-face AU bars and time series.
  *
- * Either attach to an existing `http.Server` (`server` option) or let it create one on
- * `host:port` and pass `handle.server` to `serveWebSocket({ server })`. The page is public; the
+ * Either attach to an existing `http.Server` (`server` option; its own request handler must skip
+ * requests already answered, `res.headersSent`) or let it create one on `host:port` and pass
+ * `handle.server` to `serveWebSocket({ server })`. The page is public; the
  * data is not: the page forwards `?token=` from its own URL to the WebSocket, and asks
  * `<path>auth` first so it can tell a wrong token (401) from a server that is down.
  *
@@ -62,6 +63,7 @@ export async function serveDashboard(options?: ServeDashboardOptions): Promise<D
   const server = opts.server ?? createServer();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (res.headersSent) return; // answered by a handler that ran first
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(opts.path)) {
       if (owned) reply(res, 404, `Nothing at ${url.pathname}; the dashboard is at ${opts.path}.`);
@@ -90,7 +92,8 @@ export async function serveDashboard(options?: ServeDashboardOptions): Promise<D
       res.end(req.method === 'HEAD' ? undefined : asset.body);
     }
   };
-  server.on('request', onRequest);
+  // First in line, so a shared server's own handler can skip what the page answered (res.headersSent).
+  server.prependListener('request', onRequest);
   let address: AddressInfo;
   try {
     address = await listen(server, owned, opts.host, opts.port);
