@@ -162,14 +162,29 @@ describe('AUModel batching', () => {
     assert.deepEqual(batched.stats.recentBatches.at(-1)?.tags, ['cam-a', 'cam-b']);
   });
 
+  it('runs inference off the main thread: the event loop keeps turning during a batch', async () => {
+    let turns = 0;
+    let running = true;
+    const spin = (): void => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    const batch = Promise.all(Array.from({ length: 16 }, (_, i) => batched.infer(crop(batched, i + 100))));
+    setImmediate(spin);
+    await batch;
+    running = false;
+    // On the main thread a run blocks the loop for its whole duration (tens of ms): no turns.
+    assert.ok(turns > 20, `${turns} event-loop turns during the batch`);
+  });
+
   it('rejects crops of the wrong size', () =>
     rejectsWith(batched.infer(new Float32Array(10)), 'AUF_ERR_MODEL_SHAPE', /3x224x224/));
 
   it('dispose rejects queued requests and later calls', async () => {
     const model = await AUModel.create(TINY, { maxBatch: 4, maxWaitMs: 10_000 });
-    const pending = model.infer(crop(model, 3));
+    const pending = rejectsWith(model.infer(crop(model, 3)), 'AUF_ERR_MODEL_DISPOSED');
     await model.dispose();
-    await rejectsWith(pending, 'AUF_ERR_MODEL_DISPOSED');
+    await pending;
     await rejectsWith(model.infer(crop(model, 3)), 'AUF_ERR_MODEL_DISPOSED');
   });
 });

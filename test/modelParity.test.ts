@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { openSession } from '../src/model/onnx.js';
+import { openSession } from '../src/model/openSession.js';
 
 interface ParityFixture {
   readonly input_shape: readonly number[];
@@ -50,7 +50,8 @@ test('tiny AUFormer: onnxruntime-node reproduces the PyTorch logits within the f
     assert.ok(logits, 'model has no logits output');
     assert.deepEqual([...logits.dims], [2, 12]);
     let maxAbsDiff = 0;
-    for (let i = 0; i < want.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(logits.data[i]! - want[i]!));
+    for (let i = 0; i < want.length; i++)
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(logits.data[i]! - want[i]!));
     assert.ok(maxAbsDiff <= 1e-4, `max abs diff ${maxAbsDiff} > 1e-4`);
     // The two samples differ, so a model that ignored its input would fail here.
     assert.ok(Math.abs(want[0]! - want[12]!) > 1e-6, 'fixture logits do not depend on the input');

@@ -17,7 +17,7 @@
  * @see docs/detector.md
  */
 import { MediaError, ModelError } from '../errors.js';
-import { openSession, type OnnxSession } from '../model/onnx.js';
+import { openSession, type OnnxSession } from '../model/openSession.js';
 import type { Box, Face } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
 import { blazeFaceAnchors } from './blazeFaceAnchors.js';

@@ -11,7 +11,7 @@
  */
 import { ModelError, OptionError } from '../errors.js';
 import type { ModelCard } from '../types/model.js';
-import { type ExecutionProvider, type OnnxSession, openSession } from './onnx.js';
+import { type ExecutionProvider, type OnnxSession, openSession } from './openSession.js';
 import { parseModelCard, readModelBytes } from './modelCard.js';
 import { validateModelShapes } from './validateModelShapes.js';
 import { type ModelVariant, VARIANT_HINTS, variantPath } from './modelVariant.js';

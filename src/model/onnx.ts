@@ -1,6 +1,9 @@
 /**
  * The only module that imports onnxruntime-node. Everything else sees plain float tensors, so
  * swapping the runtime (or moving inference to a model server) touches this file alone.
+ *
+ * onnxruntime-node runs a session synchronously on the calling thread, so this module is loaded
+ * in a worker thread (onnxWorker.ts); the rest of the SDK uses `openSession` (openSession.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors.js';
@@ -54,8 +57,11 @@ function shapesOf(meta: readonly ort.InferenceSession.ValueMetadata[]): Record<s
   return out;
 }
 
-/** Opens a session; a missing or corrupt file or an unavailable provider is a `ModelError`. */
-export async function openSession(
+/**
+ * Opens a session on the calling thread; a missing or corrupt file or an unavailable provider
+ * is a `ModelError`. Runs block the calling thread: use `openSession` from the main thread.
+ */
+export async function openOrtSession(
   pathOrBytes: string | Uint8Array,
   options: SessionOptions = {},
 ): Promise<OnnxSession> {

@@ -1,0 +1,99 @@
+/**
+ * `openSession`: an onnxruntime session hosted in its own worker thread (onnxWorker.ts).
+ *
+ * onnxruntime-node's `run` is synchronous on the thread that calls it (it is only deferred with
+ * `setImmediate`), so on the main thread every batch would freeze Node: ffmpeg pipes unread,
+ * WebSocket heartbeats late, other streams' crops unable to join the batch. In a worker, the
+ * main thread stays free and a detector and a model run side by side. Inputs are copied once
+ * into a transferred buffer; outputs come back transferred, without a copy.
+ */
+import { extname } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ModelError, type ErrorCode } from '../errors.js';
+import type { FloatTensor, OnnxSession, SessionOptions } from './onnx.js';
+import type { SessionMeta, WorkerError, WorkerReply, WorkerRequest } from './workerProtocol.js';
+
+export type { ExecutionProvider, FloatTensor, OnnxSession, SessionOptions, Shape } from './onnx.js';
+
+// `.js` from dist/. From source (`.ts`, run by tsx) the worker first registers tsx's loader.
+const FROM_SOURCE = extname(new URL(import.meta.url).pathname) === '.ts';
+const WORKER_URL = new URL(`./onnxWorker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+
+function startWorker(workerData: unknown): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+function toModelError(error: WorkerError): ModelError {
+  const code = error.code?.startsWith('AUF_ERR_') ? (error.code as ErrorCode) : 'AUF_ERR_INFERENCE';
+  return new ModelError(code, error.message);
+}
+
+interface Pending {
+  readonly resolve: (outputs: Record<string, FloatTensor>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Opens `pathOrBytes` in a new worker; rejects with the worker's `ModelError` when it cannot. */
+export async function openSession(pathOrBytes: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxSession> {
+  const worker = startWorker({ source: pathOrBytes, options });
+  const meta = await new Promise<SessionMeta>((resolve, reject) => {
+    worker.once('message', (reply: WorkerReply) =>
+      reply.type === 'ready' ? resolve(reply.meta) : reject(toModelError(reply.type === 'failed' ? reply.error : { message: 'unexpected worker reply' })),
+    );
+    worker.once('error', (error) => reject(new ModelError('AUF_ERR_MODEL_LOAD', `onnxruntime worker failed: ${error.message}`, { cause: error })));
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let closed: ModelError | undefined;
+  const failAll = (error: ModelError): void => {
+    closed ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    if (reply.type !== 'result' && reply.type !== 'error') return;
+    const p = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.type === 'result') p?.resolve(reply.outputs);
+    else p?.reject(toModelError(reply.error));
+  });
+  worker.on('error', (error) => failAll(new ModelError('AUF_ERR_INFERENCE', `onnxruntime worker crashed: ${error.message}`, { cause: error })));
+  worker.on('exit', () => failAll(new ModelError('AUF_ERR_MODEL_DISPOSED', 'The onnxruntime session was released.')));
+  // An idle session must not keep the process alive; a pending run does (see run()).
+  worker.unref();
+
+  return {
+    ...meta,
+    run(feeds) {
+      if (closed) return Promise.reject(closed);
+      const id = nextId++;
+      const copies: Record<string, FloatTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) copies[name] = { data: t.data.slice(), dims: [...t.dims] };
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.ref();
+        const request: WorkerRequest = { type: 'run', id, feeds: copies };
+        worker.postMessage(request, Object.values(copies).map((t) => t.data.buffer as ArrayBuffer));
+      });
+    },
+    async release() {
+      if (closed) return;
+      const released = new Promise<void>((resolve) => {
+        worker.on('message', (reply: WorkerReply) => reply.type === 'released' && resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.ref();
+      worker.postMessage({ type: 'release' } satisfies WorkerRequest);
+      await released;
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** Messages between openSession.ts (main thread) and onnxWorker.ts (worker thread). */
+import type { FloatTensor, Shape } from './onnx.js';
+
+export interface SessionMeta {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputShapes: Readonly<Record<string, Shape>>;
+  readonly outputShapes: Readonly<Record<string, Shape>>;
+  readonly providers: readonly string[];
+}
+
+export interface WorkerError {
+  readonly code?: string;
+  readonly message: string;
+}
+
+export type WorkerRequest =
+  | { readonly type: 'run'; readonly id: number; readonly feeds: Record<string, FloatTensor> }
+  | { readonly type: 'release' };
+
+export type WorkerReply =
+  | { readonly type: 'ready'; readonly meta: SessionMeta }
+  | { readonly type: 'failed'; readonly error: WorkerError }
+  | { readonly type: 'result'; readonly id: number; readonly outputs: Record<string, FloatTensor> }
+  | { readonly type: 'error'; readonly id: number; readonly error: WorkerError }
+  | { readonly type: 'released' };
