@@ -43,15 +43,16 @@ const liveFile = (path: string, sourceId: string): ReturnType<typeof playAsLive>
 describe('StreamHub', () => {
   let model: AUModel;
   before(async () => {
-    // A longer batching window than the default so the two sources' crops meet in one batch.
-    model = await AUModel.create(DEFAULT_MODEL_PATH, { maxWaitMs: 20 });
+    // Batches of two with a long window: with one frame (one face) in flight per source, a full
+    // batch must hold a crop of each source, whatever the machine's speed.
+    model = await AUModel.create(DEFAULT_MODEL_PATH, { maxBatch: 2, maxWaitMs: 250 });
   });
   after(async () => {
     await model.dispose();
   });
 
   test('two live sources share one model; remove() stops one, the other goes on', async () => {
-    const hub = await StreamHub.create({ model });
+    const hub = await StreamHub.create({ model, maxInFlight: 1 });
     const records: AnalysisRecord[] = [];
     const statuses: SourceStatus[] = [];
     const subs: Subscription[] = [

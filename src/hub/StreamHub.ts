@@ -31,6 +31,7 @@ import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { OptionError } from '../errors.js';
 import type { AUModel } from '../model/AUModel.js';
 import type { DetectEventsOptions } from '../operators/detectEvents.js';
+import type { InferAUsOptions } from '../operators/inferAUs.js';
 import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
 import { resolveTrackFacesOptions, type TrackFacesOptions } from '../operators/trackFaces.js';
 import type { Frame } from '../types/frame.js';
@@ -46,6 +47,8 @@ export interface StreamHubOptions {
   readonly detector?: FaceDetector | FaceDetectorOptions;
   /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */
   readonly track?: TrackFacesOptions | false;
+  /** Inference options: `maxHzPerTrack` keeps live CPUs real-time (held results). Defaults to `{}`. */
+  readonly infer?: InferAUsOptions;
   /** Smoothing and hysteresis options, or `false`. Defaults to `false` (raw probabilities). */
   readonly smooth?: SmoothAUsOptions | false;
   /** Episode detection options, or `false`. Defaults to `false`. */
@@ -54,7 +57,7 @@ export interface StreamHubOptions {
   readonly maxInFlight?: number;
 }
 
-const DEFAULTS = { track: {}, smooth: false, events: false, maxInFlight: 2 } as const;
+const DEFAULTS = { track: {}, infer: {}, smooth: false, events: false, maxInFlight: 2 } as const;
 
 /** A frame stream, or a live source's frames plus its status reports (`fromRtsp`, `playAsLive`). */
 export type HubSource =
@@ -113,8 +116,12 @@ export class StreamHub {
     const shared = options.detector instanceof FaceDetector ? options.detector : undefined;
     const detector =
       shared ?? (await FaceDetector.create(options.detector as FaceDetectorOptions | undefined));
-    const { model, track, smooth, events, maxInFlight } = o;
-    return new StreamHub({ model, track, smooth, events, maxInFlight }, detector, shared === undefined);
+    const { model, track, infer, smooth, events, maxInFlight } = o;
+    return new StreamHub(
+      { model, track, infer, smooth, events, maxInFlight },
+      detector,
+      shared === undefined,
+    );
   }
 
   /** The ids of the sources added and not removed (ended and failed ones included). */
@@ -155,8 +162,8 @@ export class StreamHub {
         if (!status && entry.state !== 'live') this.report(sourceId, entry, 'live');
       }),
     );
-    const { model, track, smooth, events, maxInFlight } = this.options;
-    const config = { sourceId, model, detector: this.detector, track, smooth, events, maxInFlight };
+    const { model, track, infer, smooth, events, maxInFlight } = this.options;
+    const config = { sourceId, model, detector: this.detector, track, infer, smooth, events, maxInFlight };
     entry.pipeline = livePipeline(counted, { ...config, metrics: entry.metrics }).subscribe({
       next: (record) => this.records$.next(record),
       error: (error: unknown) => {

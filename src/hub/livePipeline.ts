@@ -13,15 +13,14 @@
  * results   --------r0------r1--r3--   (f2 dropped at the entry)
  * ```
  */
-import { type MonoTypeOperatorFunction, type Observable, defer, filter, identity, map, tap } from 'rxjs';
+import { type Observable, defer, filter, map, tap } from 'rxjs';
 import type { FaceDetector } from '../detector/FaceDetector.js';
 import type { AUModel } from '../model/AUModel.js';
-import { alignFaces } from '../operators/alignFaces.js';
-import { detectEvents, type DetectEventsOptions } from '../operators/detectEvents.js';
-import { detectFaces } from '../operators/detectFaces.js';
-import { inferAUs } from '../operators/inferAUs.js';
-import { smoothAUs, type SmoothAUsOptions } from '../operators/smoothAUs.js';
-import { trackFaces, type TrackFacesOptions } from '../operators/trackFaces.js';
+import type { DetectEventsOptions } from '../operators/detectEvents.js';
+import type { InferAUsOptions } from '../operators/inferAUs.js';
+import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
+import { frameStages, temporalStages } from '../operators/stages.js';
+import type { TrackFacesOptions } from '../operators/trackFaces.js';
 import type { Frame } from '../types/frame.js';
 import type { AnalysisRecord } from '../types/result.js';
 import type { SourceMetricsRecorder } from './sourceMetrics.js';
@@ -33,6 +32,7 @@ export interface LivePipelineConfig {
   /** Shared by every source of the hub: it runs one detection at a time. */
   readonly detector: FaceDetector;
   readonly track: TrackFacesOptions | false;
+  readonly infer: InferAUsOptions;
   readonly smooth: SmoothAUsOptions | false;
   readonly events: DetectEventsOptions | false;
   /** Frames between the entry and their result before new ones are dropped. */
@@ -45,7 +45,7 @@ export function livePipeline(
   frames: Observable<Frame>,
   config: LivePipelineConfig,
 ): Observable<AnalysisRecord> {
-  const { sourceId, model, track, smooth, events, metrics } = config;
+  const { sourceId, model, metrics } = config;
   return defer(() => {
     let inFlight = 0;
     return frames
@@ -59,27 +59,16 @@ export function livePipeline(
           inFlight += 1;
           return true;
         }),
-        detectFaces(config.detector),
-        track === false ? identity : trackFaces(track),
-        alignFaces(model),
-        inferAUs(model),
-        // inferAUs emits exactly one FrameResult per frame it was given.
+        frameStages(model, config),
+        // frameStages emits exactly one FrameResult per frame it was given.
         tap(() => (inFlight -= 1)),
       )
       .pipe(
-        optional(smooth, (o) => smoothAUs({ card: model.card, ...o })),
-        optional(events, detectEvents),
+        temporalStages(model, config),
         map((record) => (record.sourceId === sourceId ? record : { ...record, sourceId })),
         tap((record) => {
           if (record.type === 'frame') metrics.resultOut(record, Date.now());
         }),
       );
   });
-}
-
-function optional<O>(
-  options: O | false,
-  operator: (options: O) => MonoTypeOperatorFunction<AnalysisRecord>,
-): MonoTypeOperatorFunction<AnalysisRecord> {
-  return options === false ? identity : operator(options);
 }

@@ -1,0 +1,59 @@
+/**
+ * The two halves of every AU pipeline, shared by `analyze` (offline) and the `StreamHub` (live):
+ * per-frame stages (detect -> track -> align -> AUFormer) and temporal stages over results
+ * (smoothing, hysteresis, events).
+ */
+import { type MonoTypeOperatorFunction, type OperatorFunction, identity, pipe } from 'rxjs';
+import type { FaceDetector } from '../detector/FaceDetector.js';
+import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
+import type { AUModel } from '../model/AUModel.js';
+import type { Frame } from '../types/frame.js';
+import type { AnalysisRecord, FrameResult } from '../types/result.js';
+import { alignFaces } from './alignFaces.js';
+import { detectEvents, type DetectEventsOptions } from './detectEvents.js';
+import { detectFaces } from './detectFaces.js';
+import { inferAUs, type InferAUsOptions } from './inferAUs.js';
+import { smoothAUs, type SmoothAUsOptions } from './smoothAUs.js';
+import { trackFaces, type TrackFacesOptions } from './trackFaces.js';
+
+export interface FrameStagesOptions {
+  /** A shared `FaceDetector`, or options for one owned by the pipeline. Defaults to BlazeFace front. */
+  readonly detector?: FaceDetector | FaceDetectorOptions;
+  /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */
+  readonly track?: TrackFacesOptions | false;
+  /** Inference options (`maxHzPerTrack`). Defaults to scoring every face of every frame. */
+  readonly infer?: InferAUsOptions;
+}
+
+export interface TemporalStagesOptions {
+  /** Smoothing and hysteresis options, or `false`. Defaults to `false` (raw probabilities). */
+  readonly smooth?: SmoothAUsOptions | false;
+  /** Episode detection options, or `false`. Defaults to `false`. */
+  readonly events?: DetectEventsOptions | false;
+}
+
+/** detect -> track -> align -> AUFormer: one `FrameResult` per frame. */
+export function frameStages(
+  model: AUModel,
+  options: FrameStagesOptions = {},
+): OperatorFunction<Frame, FrameResult> {
+  const { track = {} } = options;
+  return pipe(
+    detectFaces(options.detector),
+    track === false ? identity : trackFaces(track),
+    alignFaces(model),
+    inferAUs(model, options.infer),
+  );
+}
+
+/** smoothing (with the model card's thresholds) -> events, each when asked for. */
+export function temporalStages(
+  model: AUModel,
+  options: TemporalStagesOptions = {},
+): MonoTypeOperatorFunction<AnalysisRecord> {
+  const { smooth = false, events = false } = options;
+  return pipe(
+    smooth === false ? identity : smoothAUs({ card: model.card, ...smooth }),
+    events === false ? identity : detectEvents(events),
+  );
+}
