@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the README pictures with the project's own commands:
-#   docs/images/annotated-frame.png  frame 60 of `auformer analyze group.mp4 --annotate`
+#   docs/images/annotated-frame.jpg  frame 60 of `auformer analyze group.mp4 --annotate`
 #   docs/images/timeline.png         `auformer plot` of the same run's JSONL
 # Needs ffmpeg on PATH (to cut one frame out of the annotated video). Takes ~30 s on 2 cores.
 set -euo pipefail
@@ -11,6 +11,6 @@ mkdir -p docs/images
 npx tsx src/cli/main.ts analyze assets/sample/group.mp4 --smooth ema --events --quiet \
   --out "$tmp/group.jsonl" --annotate "$tmp/group.annotated.mp4"
 ffmpeg -hide_banner -loglevel error -y -i "$tmp/group.annotated.mp4" \
-  -vf 'select=eq(n\,60)' -frames:v 1 docs/images/annotated-frame.png
+  -vf 'select=eq(n\,60)' -frames:v 1 -q:v 3 docs/images/annotated-frame.jpg
 npx tsx src/cli/main.ts plot "$tmp/group.jsonl" --out docs/images/timeline.png
-echo "wrote docs/images/annotated-frame.png docs/images/timeline.png"
+echo "wrote docs/images/annotated-frame.jpg docs/images/timeline.png"
