@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { AUModel } from '../src/model/AUModel.js';
 import { readModelCard } from '../src/model/modelCard.js';
 import type { ModelVariant } from '../src/model/modelVariant.js';
+import type { ExecutionProvider } from '../src/model/onnx.js';
 import { realCrops } from './lib/crops.js';
 import { ensureModel, type Preset } from './lib/models.js';
 import { fixed, markdownTable } from './lib/table.js';
@@ -23,6 +24,8 @@ export interface ModelBenchOptions {
   readonly variant: ModelVariant;
   /** onnxruntime intra-op threads. */
   readonly threads: number;
+  /** Execution providers. Defaults to `['cpu']`. */
+  readonly providers?: readonly ExecutionProvider[];
   /** Shortest measuring time per batch size, in seconds. */
   readonly seconds: number;
 }
@@ -40,6 +43,7 @@ export async function modelFacesPerSecond(
     maxBatch: batch,
     maxWaitMs: 60_000,
     intraOpThreads: options.threads,
+    executionProviders: options.providers ?? ['cpu'],
   });
   try {
     const runBatch = (): Promise<Float32Array[]> =>
@@ -65,9 +69,16 @@ export async function maxProbabilityDiff(
   variant: ModelVariant,
   crops: readonly Float32Array[],
   threads: number,
+  providers: readonly ExecutionProvider[] = ['cpu'],
 ): Promise<number> {
   const open = (v: ModelVariant): Promise<AUModel> =>
-    AUModel.create(path, { variant: v, maxBatch: 16, maxWaitMs: 1000, intraOpThreads: threads });
+    AUModel.create(path, {
+      variant: v,
+      maxBatch: 16,
+      maxWaitMs: 1000,
+      intraOpThreads: threads,
+      executionProviders: providers,
+    });
   const [reference, other] = [await open('fp32'), await open(variant)];
   try {
     const a = await Promise.all(crops.map((c) => reference.infer(c)));
@@ -112,9 +123,7 @@ async function main(): Promise<void> {
       rows.push([`${preset} ${variant}`, ...rates.map((r) => fixed(r)), fixed(diff, 4)]);
     }
   }
-  console.log(
-    markdownTable(['model', ...batches.map((b) => `batch ${b} faces/s`), 'max Δp vs fp32'], rows),
-  );
+  console.log(markdownTable(['model', ...batches.map((b) => `batch ${b} faces/s`), 'max Δp vs fp32'], rows));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

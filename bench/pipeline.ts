@@ -16,6 +16,7 @@ import { lastValueFrom, take, tap } from 'rxjs';
 import { analyze } from '../src/analyze.js';
 import { AUModel } from '../src/model/AUModel.js';
 import type { ModelVariant } from '../src/model/modelVariant.js';
+import type { ExecutionProvider } from '../src/model/onnx.js';
 import { CLIP_FRAMES, makeClips } from './lib/clips.js';
 import { ensureModel, type Preset } from './lib/models.js';
 import { mb, startRssSampler } from './lib/rss.js';
@@ -26,6 +27,8 @@ export interface PipelineBenchOptions {
   readonly variant: ModelVariant;
   /** onnxruntime intra-op threads. */
   readonly threads: number;
+  /** Execution providers. Defaults to `['cpu']`. */
+  readonly providers?: readonly ExecutionProvider[];
   /** Frames to analyse (rounded down to whole batches). */
   readonly frames: number;
   /** Source frames in flight. Defaults to analyze's: the batch size. */
@@ -52,6 +55,7 @@ export async function pipelineFacesPerSecond(
     maxBatch: batch,
     maxWaitMs: 5000,
     intraOpThreads: options.threads,
+    executionProviders: options.providers ?? ['cpu'],
   });
   const frames = Math.max(2, Math.floor(options.frames / batch)) * batch;
   const window = new RateWindow();
