@@ -114,9 +114,10 @@ function sinks(
       : toJsonLines(path, { header: { model: card, sources, options: settings } }),
   );
   if (args.eventsOut) out.push(toEventsCsv(args.eventsOut));
-  if (args.annotateOut) {
+  const [video] = args.inputs;
+  if (args.annotateOut && video !== undefined) {
     // A second decode with the same options yields the same frames, paired by index.
-    const frames = fromFile(args.inputs[0]!, args.options.source);
+    const frames = fromFile(video, args.options.source);
     out.push(
       toAnnotatedVideo(args.annotateOut, { frames, auNames: card.auNames, thresholds: card.thresholds }),
     );

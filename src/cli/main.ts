@@ -36,7 +36,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`auformer: ${error.message}\n\n${command === 'analyze' ? ANALYZE_USAGE : command === 'plot' ? PLOT_USAGE : USAGE}\n`);
+      io.stderr.write(
+        `auformer: ${error.message}\n\n${command === 'analyze' ? ANALYZE_USAGE : command === 'plot' ? PLOT_USAGE : USAGE}\n`,
+      );
       return 2;
     }
     if (error instanceof AufError || (error instanceof Error && 'code' in error)) {

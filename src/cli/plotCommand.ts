@@ -9,7 +9,7 @@ import { encodePng } from '../render/encodePng.js';
 import { readTimelineJsonl } from '../report/readTimelineJsonl.js';
 import { renderTimeline } from '../report/renderTimeline.js';
 import type { TimelineData } from '../report/timelineData.js';
-import { UsageError } from './analyzeArgs.js';
+import { UsageError } from './pipelineArgs.js';
 import type { CommandIO } from './analyzeCommand.js';
 
 export const PLOT_USAGE = `Usage: auformer plot <results.jsonl> --out <timeline.png>

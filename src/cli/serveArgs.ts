@@ -3,8 +3,7 @@ import { parseArgs } from 'node:util';
 import { redactCredentials } from '../ffmpeg/mediaErrors.js';
 import type { StreamHubOptions } from '../hub/StreamHub.js';
 import type { AUModelOptions } from '../model/AUModel.js';
-import type { SmoothingMethod } from '../operators/smoothing/smoothingOptions.js';
-import { UsageError } from './analyzeArgs.js';
+import { PIPELINE_OPTIONS, PIPELINE_USAGE, UsageError, num, parsePipelineValues } from './pipelineArgs.js';
 
 export const SERVE_USAGE = `Usage: auformer serve <rtsp-url|file|/dev/videoN...> [options]
 
@@ -17,19 +16,10 @@ Options:
   --token <T>          clients must send this bearer token (header or ?token=)
   --dashboard          also serve the live web dashboard at http://<host:port>/ (docs/dashboard.md)
   --out <file>         also write results to .csv or .jsonl; repeatable
-  --model <file.onnx>  AUFormer ONNX exported by model/. Default: the embedded UNTRAINED tiny model
   --loop               replay files from the start when they end
-  --max-width <px>     downscale wider frames (by ffmpeg) before detection (e.g. 640)
-  --fps <n>            sample each source at n frames per second (default: every frame)
   --transport <t>      RTSP over 'tcp' (default) or 'udp'
-  --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
-  --no-track           number faces per frame instead of tracking them
-  --smooth <method>    none | ema | one-euro | median (default none: raw probabilities)
-  --events             detect AU episodes (sent as 'event' messages, written to .jsonl)
-  --batch <n>          model batch size (default 16)
-  --threads <n>        onnxruntime intra-op threads (default: one per core)
   --status-every <s>   seconds between per-source status lines on stderr (default 5; 0 = off)
-  -h, --help           show this help`;
+${PIPELINE_USAGE}`;
 
 /** One input: how to open it and the id its records carry. */
 export interface ServeInput {
@@ -60,15 +50,6 @@ export interface ServeArgs {
 }
 
 const DEFAULTS = { host: '127.0.0.1', port: 8080, statusEverySeconds: 5, transport: 'tcp' } as const;
-const SMOOTHERS: readonly string[] = ['none', 'ema', 'one-euro', 'median'];
-
-function num(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min)
-    throw new UsageError(`--${name} must be a number >= ${min}, got '${value}'`);
-  return n;
-}
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   let parsed;
@@ -77,23 +58,13 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       args: [...argv],
       allowPositionals: true,
       options: {
+        ...PIPELINE_OPTIONS,
         ws: { type: 'string' },
         token: { type: 'string' },
         dashboard: { type: 'boolean' },
-        out: { type: 'string', multiple: true },
-        model: { type: 'string' },
         loop: { type: 'boolean' },
-        'max-width': { type: 'string' },
-        fps: { type: 'string' },
         transport: { type: 'string' },
-        detector: { type: 'string' },
-        'no-track': { type: 'boolean' },
-        smooth: { type: 'string' },
-        events: { type: 'boolean' },
-        batch: { type: 'string' },
-        threads: { type: 'string' },
         'status-every': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
@@ -104,26 +75,13 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one rtsp:// URL, video file or /dev/video device');
   const { host, port } = parseAddress(v.ws ?? `${DEFAULTS.host}:${DEFAULTS.port}`);
-  const outputs = v.out ?? [];
-  for (const o of outputs) {
-    if (!/\.(csv|jsonl)$/i.test(o)) throw new UsageError(`--out must end in .csv or .jsonl, got '${o}'`);
-  }
-  if (v.detector !== undefined && v.detector !== 'front' && v.detector !== 'back') {
-    throw new UsageError(`--detector must be 'front' or 'back', got '${v.detector}'`);
-  }
-  if (v.smooth !== undefined && !SMOOTHERS.includes(v.smooth)) {
-    throw new UsageError(`--smooth must be one of ${SMOOTHERS.join(', ')}, got '${v.smooth}'`);
-  }
+  const { outputs, modelPath, modelOptions, source, ...hub } = parsePipelineValues(v, []);
   const transport = v.transport ?? DEFAULTS.transport;
   if (transport !== 'tcp' && transport !== 'udp')
     throw new UsageError(`--transport must be 'tcp' or 'udp', got '${transport}'`);
   if (v.token !== undefined && (v.token.length === 0 || /\s/.test(v.token))) {
     throw new UsageError('--token must be a non-empty string without whitespace');
   }
-  const batch = num('batch', v.batch, 1);
-  const threads = num('threads', v.threads, 1);
-  const maxWidth = num('max-width', v['max-width'], 16);
-  const fps = num('fps', v.fps, 0.001);
   return {
     inputs: toInputs(parsed.positionals),
     host,
@@ -131,22 +89,11 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     token: v.token,
     dashboard: v.dashboard === true,
     outputs,
-    modelPath: v.model,
-    modelOptions: {
-      ...(batch === undefined ? {} : { maxBatch: Math.floor(batch) }),
-      ...(threads === undefined ? {} : { intraOpThreads: Math.floor(threads) }),
-    },
-    hub: {
-      detector: v.detector === undefined ? {} : { model: v.detector },
-      track: v['no-track'] ? false : {},
-      smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },
-      events: v.events ? {} : false,
-    },
+    modelPath,
+    modelOptions,
+    hub,
     loop: v.loop === true,
-    source: {
-      ...(maxWidth === undefined ? {} : { maxWidth: Math.floor(maxWidth) }),
-      ...(fps === undefined ? {} : { fps }),
-    },
+    source,
     transport,
     statusEveryMs: (num('status-every', v['status-every'], 0) ?? DEFAULTS.statusEverySeconds) * 1000,
     help,

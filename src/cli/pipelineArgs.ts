@@ -1,0 +1,109 @@
+/**
+ * The command-line options `analyze` and `serve` share (model, detector, tracking, sampling,
+ * smoothing, events, outputs), parsed once into SDK options.
+ */
+import type { ParseArgsConfig } from 'node:util';
+import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
+import type { AUModelOptions } from '../model/AUModel.js';
+import type { FrameStagesOptions, TemporalStagesOptions } from '../operators/stages.js';
+import { SMOOTHING_METHODS, type SmoothingMethod } from '../operators/smoothing/smoothingOptions.js';
+
+/** A bad command line: the CLI prints the message and the usage, and exits with 2. */
+export class UsageError extends Error {}
+
+export const PIPELINE_OPTIONS = {
+  out: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  fps: { type: 'string' },
+  'max-width': { type: 'string' },
+  'max-faces': { type: 'string' },
+  detector: { type: 'string' },
+  tile: { type: 'boolean' },
+  'no-track': { type: 'boolean' },
+  'max-hz': { type: 'string' },
+  smooth: { type: 'string' },
+  events: { type: 'boolean' },
+  batch: { type: 'string' },
+  threads: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by model/. Default: the embedded UNTRAINED tiny model
+  --fps <n>            sample n frames per second (default: every frame)
+  --max-width <px>     downscale wider frames (by ffmpeg) before detection
+  --max-faces <n>      at most n faces per frame (default 8)
+  --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
+  --tile               also detect on overlapping tiles (small faces in large frames)
+  --no-track           number faces per frame instead of tracking them
+  --max-hz <n>         score each tracked face at most n times per second of media time;
+                       frames in between repeat its last values, marked held (default: every frame)
+  --smooth <method>    ${SMOOTHING_METHODS.join(' | ')} (default none: raw probabilities)
+  --events             detect AU episodes (written to .jsonl outputs and sent to clients)
+  --batch <n>          model batch size (default 16)
+  --threads <n>        onnxruntime intra-op threads (default: one per core)
+  -h, --help           show this help`;
+
+type Values = {
+  [K in keyof typeof PIPELINE_OPTIONS]?: (typeof PIPELINE_OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof PIPELINE_OPTIONS)[K] extends { type: 'boolean' }
+      ? boolean
+      : string;
+};
+
+export interface PipelineArgs extends FrameStagesOptions, TemporalStagesOptions {
+  readonly outputs: readonly string[];
+  readonly modelPath: string | undefined;
+  readonly modelOptions: AUModelOptions;
+  readonly detector: FaceDetectorOptions;
+  readonly source: { readonly fps?: number; readonly maxWidth?: number };
+}
+
+/** A number option, or undefined when absent; below `min` or not a number is a `UsageError`. */
+export function num(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min)
+    throw new UsageError(`--${name} must be a number >= ${min}, got '${value}'`);
+  return n;
+}
+
+export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]): PipelineArgs {
+  const outputs = v.out ?? defaultOutputs;
+  for (const o of outputs) {
+    if (!/\.(csv|jsonl)$/i.test(o)) throw new UsageError(`--out must end in .csv or .jsonl, got '${o}'`);
+  }
+  if (v.detector !== undefined && v.detector !== 'front' && v.detector !== 'back') {
+    throw new UsageError(`--detector must be 'front' or 'back', got '${v.detector}'`);
+  }
+  if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
+    throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
+  }
+  const batch = num('batch', v.batch, 1);
+  const threads = num('threads', v.threads, 1);
+  const maxFaces = num('max-faces', v['max-faces'], 1);
+  const maxHz = num('max-hz', v['max-hz'], 0.001);
+  const fps = num('fps', v.fps, 0.001);
+  const maxWidth = num('max-width', v['max-width'], 16);
+  return {
+    outputs,
+    modelPath: v.model,
+    modelOptions: {
+      ...(batch === undefined ? {} : { maxBatch: Math.floor(batch) }),
+      ...(threads === undefined ? {} : { intraOpThreads: Math.floor(threads) }),
+    },
+    detector: {
+      ...(v.detector === undefined ? {} : { model: v.detector }),
+      ...(maxFaces === undefined ? {} : { maxFaces: Math.floor(maxFaces) }),
+      ...(v.tile ? { tile: true } : {}),
+    },
+    source: {
+      ...(fps === undefined ? {} : { fps }),
+      ...(maxWidth === undefined ? {} : { maxWidth: Math.floor(maxWidth) }),
+    },
+    track: v['no-track'] ? false : {},
+    infer: maxHz === undefined ? {} : { maxHzPerTrack: maxHz },
+    smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },
+    events: v.events === true ? {} : false,
+  };
+}
