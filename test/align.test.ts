@@ -59,7 +59,10 @@ describe('similarity', () => {
       { x: 40, y: 70 },
       { x: 33, y: 90 },
     ];
-    const t = estimateSimilarity(from, from.map((p) => applySimilarity(known, p)));
+    const t = estimateSimilarity(
+      from,
+      from.map((p) => applySimilarity(known, p)),
+    );
     for (const k of ['a', 'b', 'tx', 'ty'] as const) close(t[k], known[k], 1e-9, k);
   });
 
@@ -78,7 +81,11 @@ describe('similarity', () => {
 describe('alignment round trip', () => {
   // Keypoints a face would have in the frame so that `known` maps them onto the template.
   const inv = invertSimilarity(known);
-  const keypoints = [...card.alignmentTemplate.map((p) => applySimilarity(inv, p)), { x: 0, y: 0 }, { x: 0, y: 0 }];
+  const keypoints = [
+    ...card.alignmentTemplate.map((p) => applySimilarity(inv, p)),
+    { x: 0, y: 0 },
+    { x: 0, y: 0 },
+  ];
   const face: Face = { box: { x: 0, y: 0, width: 1, height: 1 }, score: 1, keypoints };
 
   it('alignmentTransform recovers the similarity from the face keypoints', () => {
