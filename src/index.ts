@@ -40,6 +40,8 @@ export type { LiveFrames, PlayAsLiveOptions } from './hub/playAsLive.js';
 // Sources
 export { fromFile } from './sources/fromFile.js';
 export type { FileSourceOptions } from './sources/fromFile.js';
+export { openFile } from './sources/openFile.js';
+export type { OpenedFile } from './sources/openFile.js';
 export { fromRtsp } from './sources/fromRtsp.js';
 export type { RtspSourceOptions } from './sources/fromRtsp.js';
 export { fromWebcam } from './sources/fromWebcam.js';
@@ -64,6 +66,7 @@ export { applySimilarity, estimateSimilarity, invertSimilarity } from './detecto
 // Model
 export { AUModel } from './model/AUModel.js';
 export type { AUModelOptions, AUModelStats } from './model/AUModel.js';
+export type { ModelVariant } from './model/modelVariant.js';
 export type { ExecutionProvider } from './model/onnx.js';
 export { readModelCard } from './model/modelCard.js';
 export { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
@@ -73,6 +76,7 @@ export { detectFaces } from './operators/detectFaces.js';
 export { trackFaces } from './operators/trackFaces.js';
 export type { TrackFacesOptions } from './operators/trackFaces.js';
 export { alignFaces } from './operators/alignFaces.js';
+export type { HasCard } from './operators/alignFaces.js';
 export { inferAUs } from './operators/inferAUs.js';
 export type { InferAUsOptions } from './operators/inferAUs.js';
 export { smoothAUs, describeSmoothing } from './operators/smoothAUs.js';
@@ -93,6 +97,7 @@ export { toEventsCsv } from './sinks/toEventsCsv.js';
 export type { EventsCsvOptions } from './sinks/toEventsCsv.js';
 export { toAnnotatedVideo } from './sinks/toAnnotatedVideo.js';
 export type { AnnotatedVideoOptions } from './sinks/toAnnotatedVideo.js';
+export type { VideoCodec } from './ffmpeg/encodeArgs.js';
 
 // Report pictures
 export { createTimelineCollector } from './report/timelineData.js';
@@ -107,7 +112,20 @@ export { serveDashboard } from './dashboard/serveDashboard.js';
 export type { DashboardServer, ServeDashboardOptions } from './dashboard/serveDashboard.js';
 export { publishHubMetrics } from './dashboard/publishHubMetrics.js';
 export type { PublishHubMetricsOptions, StatusMetrics } from './dashboard/publishHubMetrics.js';
-export type { WebSocketServerEvent, WebSocketServerMetrics } from './sinks/ws/webSocketServerHandle.js';
+export type { MetricsHub } from './dashboard/publishHubMetrics.js';
+export type {
+  ClientMetrics,
+  WebSocketServerEvent,
+  WebSocketServerMetrics,
+} from './sinks/ws/webSocketServerHandle.js';
 export { toWebSocket } from './sinks/toWebSocket.js';
 export { CLOSE_CODES, SCHEMA_VERSION } from './sinks/ws/protocol.js';
-export type { ClientMessage, HelloMessage, ServerMessage } from './sinks/ws/protocol.js';
+export type {
+  ClientMessage,
+  HelloMessage,
+  ServerMessage,
+  SubscriptionState,
+  WireEncoding,
+  WireSourceStatus,
+} from './sinks/ws/protocol.js';
+export type { DropReason } from './sinks/ws/clientConnection.js';

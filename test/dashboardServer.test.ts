@@ -19,7 +19,7 @@ import { serveDashboard } from '../src/dashboard/serveDashboard.js';
 import { OptionError, SinkError } from '../src/errors.js';
 import type { HubSourceMetrics } from '../src/hub/StreamHub.js';
 import { serveWebSocket } from '../src/sinks/serveWebSocket.js';
-import type { SourceStatus as WireStatus } from '../src/sinks/ws/protocol.js';
+import type { WireSourceStatus as WireStatus } from '../src/sinks/ws/protocol.js';
 import type { SourceStatus } from '../src/types/sourceStatus.js';
 
 describe('serveDashboard', () => {

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-/** `auformer <command>`: exit 0 on success, 1 on a runtime error, 2 on a usage error, 130 on SIGINT. */
+/**
+ * `auformer <command>`: exit 0 on success, 1 on a runtime error, 2 on a usage error, 130 after
+ * SIGINT (`analyze` also after SIGTERM; `serve` exits 0 on SIGTERM).
+ */
 import { AufError } from '../errors.js';
 import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
 import { runAnalyze } from './analyzeCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
+import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
 
 const USAGE = `Usage: auformer <command> [options]
@@ -36,9 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(
-        `auformer: ${error.message}\n\n${command === 'analyze' ? ANALYZE_USAGE : command === 'plot' ? PLOT_USAGE : USAGE}\n`,
-      );
+      const usage = { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE }[command ?? ''] ?? USAGE;
+      io.stderr.write(`auformer: ${error.message}\n\n${usage}\n`);
       return 2;
     }
     if (error instanceof AufError || (error instanceof Error && 'code' in error)) {

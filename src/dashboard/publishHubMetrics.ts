@@ -23,7 +23,7 @@
 import { interval, type SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import { OptionError } from '../errors.js';
 import type { HubSourceMetrics } from '../hub/StreamHub.js';
-import type { SourceStatus as WireStatus } from '../sinks/ws/protocol.js';
+import type { WireSourceStatus as WireStatus } from '../sinks/ws/protocol.js';
 import type { SourceStatus } from '../types/sourceStatus.js';
 import type { Observable } from 'rxjs';
 

@@ -53,7 +53,7 @@ export function resolveFfmpeg(ffmpegPath?: string): Promise<FfmpegBinary> {
   return found;
 }
 
-/** `ffmpeg -version`'s first line, e.g. `/usr/bin/ffmpeg 5.1.9-0+deb12u1` (for SourceInfo.decoder). */
+/** Path and version of the binary, e.g. `/usr/bin/ffmpeg 5.1.9-0+deb12u1` (for SourceInfo.decoder). */
 export function describeBinary(binary: FfmpegBinary): string {
   return `${binary.path} ${binary.version}`;
 }

@@ -15,7 +15,7 @@
  * ```
  *
  * @example
- * import { AUModel, StreamHub, fromFile, playAsLive } from 'auformer-stream';
+ * import { AUModel, StreamHub, fromFile, fromRtsp, playAsLive } from 'auformer-stream';
  * const model = await AUModel.create('models/auformer-tiny.onnx');
  * const hub = await StreamHub.create({ model, smooth: { method: 'ema' } });
  * hub.records.subscribe((r) => console.log(r.sourceId, r.type)); // cam-1 frame, cam-2 frame, ...

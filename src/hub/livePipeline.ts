@@ -5,15 +5,16 @@
  * Live sources hand frames over latest-wins through frame leases, which already keeps their
  * frames in flight bounded. A source that does not (an `Observable<Frame>` built by hand) is
  * bounded here: while `maxInFlight` frames are between the hub's entry and their result, new
- * frames are dropped on arrival (counted in `dropped`), so nothing queues without limit.
+ * frames are dropped on arrival (counted in `dropped`, and reported as a `dropped` result), so
+ * nothing queues without limit.
  *
  * ```
  * frames    --f0--f1--f2--f3--f4--      (maxInFlight 2, detector slower than the camera)
  * in flight   1   2   2   1   2
- * results   --------r0------r1--r3--   (f2 dropped at the entry)
+ * results   ----------d2--r0--r1--r3-- (f2 dropped at the entry: d2 has status 'dropped')
  * ```
  */
-import { type Observable, defer, filter, map, tap } from 'rxjs';
+import { type Observable, connect, defer, filter, map, merge, tap } from 'rxjs';
 import type { FaceDetector } from '../detector/FaceDetector.js';
 import type { AUModel } from '../model/AUModel.js';
 import type { DetectEventsOptions } from '../operators/detectEvents.js';
@@ -22,7 +23,7 @@ import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
 import { frameStages, temporalStages } from '../operators/stages.js';
 import type { TrackFacesOptions } from '../operators/trackFaces.js';
 import type { Frame } from '../types/frame.js';
-import type { AnalysisRecord } from '../types/result.js';
+import type { AnalysisRecord, FrameResult } from '../types/result.js';
 import type { SourceMetricsRecorder } from './sourceMetrics.js';
 
 export interface LivePipelineConfig {
@@ -40,7 +41,11 @@ export interface LivePipelineConfig {
   readonly metrics: SourceMetricsRecorder;
 }
 
-/** Cold: each subscription subscribes to `frames` and counts its own frames in flight. */
+/**
+ * Cold: each subscription subscribes to `frames` and counts its own frames in flight. A frame
+ * dropped at the entry still yields a `FrameResult` with `status: 'dropped'` and no faces (it
+ * may overtake the results of earlier frames still in flight), so every frame is accounted for.
+ */
 export function livePipeline(
   frames: Observable<Frame>,
   config: LivePipelineConfig,
@@ -48,27 +53,46 @@ export function livePipeline(
   const { sourceId, model, metrics } = config;
   return defer(() => {
     let inFlight = 0;
-    return frames
-      .pipe(
-        filter((frame) => {
-          metrics.frameIn(frame.index, Date.now());
-          if (inFlight >= config.maxInFlight) {
-            metrics.droppedByHub();
-            return false;
-          }
-          inFlight += 1;
-          return true;
-        }),
+    const admit = map((frame: Frame): Admission => {
+      metrics.frameIn(frame.index, Date.now());
+      const admitted = inFlight < config.maxInFlight;
+      if (admitted) inFlight += 1;
+      else metrics.droppedByHub();
+      return { frame, admitted };
+    });
+    const score = (admitted: Observable<Admission>): Observable<AnalysisRecord> =>
+      admitted.pipe(
+        filter((a) => a.admitted),
+        map(({ frame }) => frame),
         frameStages(model, config),
         // frameStages emits exactly one FrameResult per frame it was given.
         tap(() => (inFlight -= 1)),
-      )
-      .pipe(
         temporalStages(model, config),
-        map((record) => (record.sourceId === sourceId ? record : { ...record, sourceId })),
         tap((record) => {
           if (record.type === 'frame') metrics.resultOut(record, Date.now());
         }),
       );
+    const report = (admitted: Observable<Admission>): Observable<FrameResult> =>
+      admitted.pipe(
+        filter((a) => !a.admitted),
+        map(({ frame }): FrameResult => ({ ...resultFields(frame), status: 'dropped', faces: [] })),
+      );
+    // connect: both branches see the one subscription to `frames`.
+    return frames
+      .pipe(
+        admit,
+        connect((admitted) => merge(score(admitted), report(admitted))),
+      )
+      .pipe(map((record) => (record.sourceId === sourceId ? record : { ...record, sourceId })));
   });
+}
+
+interface Admission {
+  readonly frame: Frame;
+  readonly admitted: boolean;
+}
+
+function resultFields(frame: Frame): Omit<FrameResult, 'status' | 'faces'> {
+  const { sourceId, index, ptsMs, capturedAtMs, width, height } = frame;
+  return { type: 'frame', sourceId, index, ptsMs, capturedAtMs, width, height };
 }

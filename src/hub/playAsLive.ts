@@ -20,7 +20,7 @@
  *
  * @example
  * const cam = playAsLive(fromFile('assets/sample/faces.mp4', { sourceId: 'cam-1' }), { loop: true });
- * hub.add('cam-1', cam); // cam.status: connecting -> live (-> ended without loop)
+ * hub.add('cam-1', cam); // cam.status: live (-> ended without loop, failed on a decode error)
  */
 import { Observable, Subject } from 'rxjs';
 import { OptionError } from '../errors.js';

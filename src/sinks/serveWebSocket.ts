@@ -32,7 +32,12 @@ import { SinkError } from '../errors.js';
 import type { SourceInfo } from '../types/frame.js';
 import { ClientConnection, type DropReason } from './ws/clientConnection.js';
 import { lazyEncoder } from './ws/encoding.js';
-import { SCHEMA_VERSION, type ServerMessage, type SourceStatus, type WireEncoding } from './ws/protocol.js';
+import {
+  SCHEMA_VERSION,
+  type ServerMessage,
+  type WireEncoding,
+  type WireSourceStatus,
+} from './ws/protocol.js';
 import { resolveServeOptions, type ServeWebSocketOptions } from './ws/serverOptions.js';
 import { checkUpgrade, rejectUpgrade } from './ws/upgradeGate.js';
 import type { WebSocketServerEvent, WebSocketServerHandle } from './ws/webSocketServerHandle.js';
@@ -57,7 +62,7 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
   const events = new Subject<WebSocketServerEvent>();
   const counters = createCounters();
   let sources: readonly SourceInfo[] = [];
-  const statuses = new Map<string, SourceStatus>();
+  const statuses = new Map<string, WireSourceStatus>();
   let nextId = 1;
   let closing: Promise<void> | undefined;
 

@@ -23,7 +23,7 @@
  * unsubscribe it is finished in the background (ffmpeg exits within moments, or is killed).
  *
  * @example
- * import { analyze, fromFile, toAnnotatedVideo, AUModel } from 'auformer-stream';
+ * import { analyze, fromFile, toAnnotatedVideo, AUModel, DEFAULT_MODEL_PATH } from 'auformer-stream';
  * const model = await AUModel.create(DEFAULT_MODEL_PATH);
  * analyze('talk.mp4', { model, source: { fps: 10 } })
  *   .pipe(toAnnotatedVideo('talk.annotated.mp4', { frames: fromFile('talk.mp4', { fps: 10 }), auNames: model.card.auNames }))

@@ -1,7 +1,11 @@
 import type { Box, Point } from './face.js';
 
-/** Why a frame has (or has no) faces. */
-export type FrameStatus = 'ok' | 'no-face' | 'decode-error' | 'dropped';
+/**
+ * Why a frame has (or has no) faces: `ok` (faces scored), `no-face`, or `dropped` (a live
+ * pipeline had no room for it: no faces, but the frame is accounted for). A file that cannot be
+ * decoded further ends the stream with `AUF_ERR_DECODE` after every earlier result.
+ */
+export type FrameStatus = 'ok' | 'no-face' | 'dropped';
 
 /** Per-AU values keyed by AU name (`AU01`, ...). */
 export type AUValues = Readonly<Record<string, number>>;

@@ -32,7 +32,7 @@ export const CLOSE_CODES = {
  * A source's life-cycle state as live sources report it (`connecting`, `live`, `stalled`,
  * `reconnecting`, `ended`, `failed`). Extra plain-data fields are forwarded as they are.
  */
-export interface SourceStatus {
+export interface WireSourceStatus {
   readonly sourceId: string;
   readonly state: string;
   /** Reconnections so far. */
@@ -57,7 +57,7 @@ export interface HelloMessage {
   readonly model: ModelCard | null;
   readonly sources: readonly SourceInfo[];
   /** Latest status of each source that reported one. */
-  readonly statuses: readonly SourceStatus[];
+  readonly statuses: readonly WireSourceStatus[];
   readonly encoding: WireEncoding;
   readonly subscription: SubscriptionState;
   readonly limits: {
@@ -78,7 +78,7 @@ export interface SourcesMessage {
 }
 
 /** Sent to every client when a source reports a new status. */
-export type StatusMessage = { readonly type: 'status' } & SourceStatus;
+export type StatusMessage = { readonly type: 'status' } & WireSourceStatus;
 
 /** Reply to `subscribe` / `unsubscribe`: the subscription now in force. */
 export type SubscriptionMessage = { readonly type: 'subscription' } & SubscriptionState;

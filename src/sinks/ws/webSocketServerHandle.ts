@@ -5,7 +5,7 @@ import type { Observable } from 'rxjs';
 import type { SourceInfo } from '../../types/frame.js';
 import type { AnalysisRecord } from '../../types/result.js';
 import type { DropReason } from './clientConnection.js';
-import type { SourceStatus, SubscriptionState, WireEncoding } from './protocol.js';
+import type { SubscriptionState, WireEncoding, WireSourceStatus } from './protocol.js';
 
 export interface WebSocketServerHandle {
   /** e.g. `ws://127.0.0.1:41234/ws`. */
@@ -25,7 +25,7 @@ export interface WebSocketServerHandle {
   /** Replaces the source list (sent in the hello) and tells every client (`sources` message). */
   setSources(sources: readonly SourceInfo[]): void;
   /** Records a source's status (sent in the hello) and tells every client (`status` message). */
-  updateSource(status: SourceStatus): void;
+  updateSource(status: WireSourceStatus): void;
   metrics(): WebSocketServerMetrics;
   /**
    * Closes every client with 1001 (destroying those that do not answer within
