@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       'high-water-mark': { type: 'string' },
     },
   });
-  const clips = makeClips();
+  const clips = makeClips({ with1080: false });
   const rows: (string | number)[][] = [];
   try {
     for (const preset of values.models.split(',') as Preset[]) {

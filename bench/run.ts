@@ -13,6 +13,11 @@
  *   npm run bench -- --sections models --models vit-b16 --variants int8 --batches 8
  *   npm run bench -- --providers cuda --variants fp32,fp16 --threads 0 --torch-device cuda   # bench/gpu.sh
  *
+ * Other flags: `--threads N` (onnxruntime intra-op threads, 0 = its default), `--seconds S` (bare
+ * model time per batch size), `--repeat N` (alternate bare and pipeline N times, keep the best of
+ * each: noise only slows a run), `--high-water-mark K` (source frames in flight = K x batch;
+ * analyze's default is 1 x batch), `--min-frames N`, `--torch-batches 1,8|none`, `--out file.md`.
+ *
  * Models other than the shipped tiny one are exported on first use into .cache/models/
  * (git-ignored) by model/ (bench/lib/models.ts).
  */
@@ -47,6 +52,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     'min-frames': { type: 'string' },
     'decode-runs': { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '1' },
+    'high-water-mark': { type: 'string' },
     'torch-batches': { type: 'string', default: '1,8' },
     'torch-device': { type: 'string', default: 'cpu' },
     'torch-half': { type: 'boolean', default: false },
@@ -68,7 +75,9 @@ const log = (text: string): void => console.error(text);
 const ffmpeg = await resolveFfmpeg();
 const started = new Date();
 emit(`## Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC\n`);
-emit(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`\n`);
+emit(
+  `Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n`,
+);
 emit(
   `${machineReport(ffmpeg)}\n- onnxruntime intra-op threads: ${threads || 'default'}; providers: ${providers.join(',')}\n`,
 );
@@ -130,7 +139,7 @@ if (sections.has('detect')) {
 }
 
 if (sections.has('models')) {
-  const clips = makeClips();
+  const clips = makeClips({ with1080: false });
   const rows: string[][] = [];
   const quality: string[][] = [];
   try {
@@ -154,14 +163,25 @@ if (sections.has('models')) {
         const crops = await realCrops(await readModelCard(path), 64);
         const common = { variant, threads, providers };
         for (const batch of batches) {
-          log(`${preset} ${variant} batch ${batch}: bare model...`);
-          const bare = await modelFacesPerSecond(path, batch, crops, {
-            ...common,
-            seconds: Number(values.seconds),
-          });
-          log(`${preset} ${variant} batch ${batch}: pipeline...`);
-          const frames = Math.max(minFrames, 3 * batch);
-          const pipe = await pipelineFacesPerSecond(path, clips.clip720, batch, { ...common, frames });
+          // Bare and pipeline alternate `--repeat` times; the best of each is kept (load only slows runs).
+          let bare = 0;
+          let pipe = { facesPerSecond: 0, meanBatch: NaN, peakRss: 0 };
+          for (let r = 0; r < Number(values.repeat); r += 1) {
+            log(`${preset} ${variant} batch ${batch}: bare model...`);
+            const b = await modelFacesPerSecond(path, batch, crops, {
+              ...common,
+              seconds: Number(values.seconds),
+            });
+            bare = Math.max(bare, b);
+            log(`${preset} ${variant} batch ${batch}: pipeline...`);
+            const frames = Math.max(minFrames, 3 * batch);
+            const hwm = values['high-water-mark']
+              ? { highWaterMark: Number(values['high-water-mark']) * batch }
+              : {};
+            const p = await pipelineFacesPerSecond(path, clips.clip720, batch, { ...common, frames, ...hwm });
+            if (p.facesPerSecond > pipe.facesPerSecond)
+              pipe = { ...p, peakRss: Math.max(p.peakRss, pipe.peakRss) };
+          }
           const pt = variant === 'fp32' ? (torch.get(batch) ?? NaN) : NaN;
           rows.push([
             preset,

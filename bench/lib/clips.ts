@@ -19,12 +19,14 @@ export const CLIP_FRAMES = 540;
 
 export interface Clips {
   readonly clip720: string;
+  /** Built only when asked for (`makeClips({ with1080: true })`, the default); '' otherwise. */
   readonly clip1080: string;
   /** Deletes the temp folder. */
   remove(): void;
 }
 
-export function makeClips(): Clips {
+/** Builds the clips; `with1080: false` skips the 1080p transcode (about 10 s). Defaults to true. */
+export function makeClips(options: { readonly with1080?: boolean } = {}): Clips {
   const dir = mkdtempSync(join(tmpdir(), 'auf-bench-clips-'));
   const build = (args: string[]): void =>
     void execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-y', ...args]);
@@ -32,6 +34,10 @@ export function makeClips(): Clips {
   const clip1080 = join(dir, '1080p.mp4');
   build(['-stream_loop', '2', '-i', SAMPLE, '-c', 'copy', clip720]);
   const x264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23'];
-  build(['-i', clip720, '-vf', 'scale=1920:1080', ...x264, clip1080]);
-  return { clip720, clip1080, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  if (options.with1080 ?? true) build(['-i', clip720, '-vf', 'scale=1920:1080', ...x264, clip1080]);
+  return {
+    clip720,
+    clip1080: (options.with1080 ?? true) ? clip1080 : '',
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
