@@ -123,9 +123,9 @@ console.log(
 writeFileSync(new URL('../docs/tracking-step.svg', import.meta.url), svg(plots));
 
 function svg(series: readonly { label: string; value: number[] }[]): string {
-  const W = 720;
+  const W = 900;
   const H = 360;
-  const x = (t: number): number => 50 + (t / 3000) * (W - 220);
+  const x = (t: number): number => 50 + (t / 3000) * (W - 320);
   const y = (v: number): number => H - 30 - v * (H - 60);
   const colours = ['#bbb', '#1f77b4', '#aec7e8', '#d62728', '#ff9896', '#2ca02c', '#98df8a'];
   const lines = series.map((s, k) => {
@@ -133,12 +133,12 @@ function svg(series: readonly { label: string; value: number[] }[]): string {
     const colour = colours[k % colours.length] ?? '#000';
     return (
       `<polyline fill="none" stroke="${colour}" stroke-width="${k === 0 ? 1 : 2}" points="${points}"/>` +
-      `<text x="${W - 160}" y="${40 + 18 * k}" font-size="11" fill="${colour}">${s.label}</text>`
+      `<text x="${W - 260}" y="${40 + 18 * k}" font-size="11" fill="${colour}">${s.label}</text>`
     );
   });
   const grid = [0, 0.4, 0.5, 1].map(
     (v) =>
-      `<line x1="50" x2="${W - 170}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="20" y="${y(v) + 4}" font-size="10">${v}</text>`,
+      `<line x1="50" x2="${W - 270}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="20" y="${y(v) + 4}" font-size="10">${v}</text>`,
   );
   const ticks = [0, 1000, 2000, 3000].map(
     (t) => `<text x="${x(t) - 10}" y="${H - 10}" font-size="10">${t} ms</text>`,
