@@ -115,3 +115,18 @@ def test_nan_loss_stops_training_with_a_clear_error():
     rep = train(small(), TensorDataset(x, y), TrainConfig(epochs=1, batch_size=8), pos_rates=positive_rates(y),
                 log=lambda s: None)
     assert rep["history"][0]["loss_total"] > 0
+
+
+def test_ca_unfold_by_slicing_equals_the_exported_one_hot_conv():
+    g = MoKEGroup(3, 16, 4, (5, 4))
+    torch.nn.init.normal_(g.up_weight, std=0.1)
+    x = torch.randn(2, 3, 21, 16)
+    sliced = g(x)
+    g.unfold_mode = "conv"
+    assert torch.allclose(g(x), sliced, atol=1e-6)
+    # the padded neighbours are masked: a corner position attends to 4 neighbours only
+    t = torch.arange(20.0).reshape(1, 1, 5, 4).repeat(1, 12, 1, 1)
+    g.unfold_mode = "slice"
+    nb = g._neighbours(t, 5, 4)
+    assert nb[0, 0, :, 0, 0].tolist() == [0, 0, 0, 0, 0, 1, 0, 4, 5]
+    assert (g.pad_bias[0, 0, :, 0, 0] < -1e3).tolist() == [True, True, True, True, False, False, True, False, False]

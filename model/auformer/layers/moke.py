@@ -40,6 +40,7 @@ class MoKEGroup(nn.Module):
             raise ValueError(f"cls_mode={cls_mode!r} is not valid; use one of {CLS_MODES}")
         n, d = num_experts, hidden
         self.n, self.d, self.grid, self.cls_mode = n, d, grid, cls_mode
+        self.unfold_mode = "slice"  # "slice" | "conv" (always "conv" when traced for export)
         self.down_weight = nn.Parameter(torch.empty(n, dim, d))
         self.down_bias = nn.Parameter(torch.zeros(n, d))
         self.conv_m = nn.Conv2d(n * d, n * d, 3, padding=1, groups=n)
@@ -61,17 +62,24 @@ class MoKEGroup(nn.Module):
 
     # Shapes below use -1 for the batch and Python ints for the rest, so the traced ONNX graph
     # has static Reshapes instead of Shape/Gather/Concat chains.
+    def _neighbours(self, t: torch.Tensor, h: int, w: int) -> torch.Tensor:
+        """[B,C,H,W] -> [B,C,9,H,W]: the zero-padded 3x3 neighbourhood of every position.
+
+        Eager mode slices a padded copy (fast forward and backward on CPU); when traced for ONNX
+        it is a depthwise conv with one-hot kernels: one Conv node instead of 9 Slices + Concat
+        (nn.Unfold exports badly). Both give identical values (tested)."""
+        c = self.n * self.d
+        if torch.jit.is_tracing() or self.unfold_mode == "conv":
+            return F.conv2d(t, self.shift, padding=1, groups=c).reshape(-1, c, 9, h, w)
+        tp = F.pad(t, (1, 1, 1, 1))
+        return torch.stack([tp[:, :, dy : dy + h, dx : dx + w] for dy in range(3) for dx in range(3)], 2)
+
     def _context(self, m: torch.Tensor, h: int, w: int) -> torch.Tensor:
         """CA branch on [B, C, H, W]: softmax over the 3x3 neighbourhood, per channel."""
         q, k, v = self.q(m), self.k(m), self.v(m)
-        c = self.n * self.d
-        # 3x3 unfold as a depthwise conv with one-hot kernels (zero padding): one Conv per tensor
-        # in the ONNX graph instead of 9 Slices + a Concat (nn.Unfold exports badly).
-        kn = F.conv2d(k, self.shift, padding=1, groups=c).reshape(-1, c, 9, h, w)
-        vn = F.conv2d(v, self.shift, padding=1, groups=c).reshape(-1, c, 9, h, w)
         pad = self.pad_bias_cls if (h, w) == (1, 1) else self.pad_bias
-        att = (q.unsqueeze(2) * kn + pad).softmax(dim=2)
-        return (att * vn).sum(dim=2)
+        att = (q.unsqueeze(2) * self._neighbours(k, h, w) + pad).softmax(dim=2)
+        return (att * self._neighbours(v, h, w)).sum(dim=2)
 
     def _convs(self, m0: torch.Tensor, h: int, w: int) -> torch.Tensor:
         """M + MRF + CA, then GELU, on grouped maps [B, N*d, H, W]."""
