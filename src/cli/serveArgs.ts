@@ -15,6 +15,8 @@ Options:
   --ws <host:port>     WebSocket address (default 127.0.0.1:8080; port 0 = any free port)
   --token <T>          clients must send this bearer token (header or ?token=)
   --dashboard          also serve the live web dashboard at http://<host:port>/ (docs/dashboard.md)
+  --preview            send subscribers a 320 px JPEG of each source about once a second
+                       ('preview' messages, drawn by the dashboard; one ffmpeg encode each)
   --out <file>         also write results to .csv or .jsonl; repeatable
   --loop               replay files from the start when they end
   --transport <t>      RTSP over 'tcp' (default) or 'udp'
@@ -37,6 +39,8 @@ export interface ServeArgs {
   readonly token: string | undefined;
   /** Serve the web dashboard on the WebSocket's HTTP server (`--dashboard`). */
   readonly dashboard: boolean;
+  /** Send low-rate JPEG previews of every source (`--preview`). */
+  readonly preview: boolean;
   readonly outputs: readonly string[];
   readonly modelPath: string | undefined;
   readonly modelOptions: AUModelOptions;
@@ -62,6 +66,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         ws: { type: 'string' },
         token: { type: 'string' },
         dashboard: { type: 'boolean' },
+        preview: { type: 'boolean' },
         loop: { type: 'boolean' },
         transport: { type: 'string' },
         'status-every': { type: 'string' },
@@ -88,6 +93,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     port,
     token: v.token,
     dashboard: v.dashboard === true,
+    preview: v.preview === true,
     outputs,
     modelPath,
     modelOptions,

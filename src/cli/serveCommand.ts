@@ -45,7 +45,7 @@ export async function runServe(argv: readonly string[], io: CommandIO): Promise<
         `NOTICE: model '${model.card.name}' is UNTRAINED: its AU values are meaningless (use --model).\n`,
       );
     }
-    const hub = await StreamHub.create({ model, ...args.hub });
+    const hub = await StreamHub.create({ model, ...args.hub, preview: args.preview ? {} : false });
     let server: WebSocketServerHandle | undefined;
     let dashboard: DashboardServer | undefined;
     try {
@@ -111,6 +111,8 @@ async function run(
       }
       // The dashboard shows fps and latency: send the hub's metrics as periodic status messages.
       if (args.dashboard) subs.add(publishHubMetrics(hub, server));
+      // --preview: about one JPEG a second per source, to the clients subscribed to it.
+      subs.add(hub.previews.subscribe((image) => server.publishPreview(image)));
       for (const input of args.inputs) hub.add(input.sourceId, openInput(input, args));
       server.setSources(infos);
     });

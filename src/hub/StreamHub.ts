@@ -38,6 +38,7 @@ import type { Frame } from '../types/frame.js';
 import type { AnalysisRecord } from '../types/result.js';
 import type { SourceState, SourceStatus } from '../types/sourceStatus.js';
 import { livePipeline } from './livePipeline.js';
+import { PreviewEncoder, type PreviewImage, type PreviewOptions } from './PreviewEncoder.js';
 import { type SourceMetrics, SourceMetricsRecorder } from './sourceMetrics.js';
 
 export interface StreamHubOptions {
@@ -55,9 +56,21 @@ export interface StreamHubOptions {
   readonly events?: DetectEventsOptions | false;
   /** Frames per source between the entry and their result before new ones are dropped. Defaults to 2. */
   readonly maxInFlight?: number;
+  /**
+   * Low-rate JPEG previews of every source on `previews` (about one a second, 320 px wide by
+   * default; see `PreviewOptions`), or `false`. Defaults to `false` (no ffmpeg encodes).
+   */
+  readonly preview?: PreviewOptions | false;
 }
 
-const DEFAULTS = { track: {}, infer: {}, smooth: false, events: false, maxInFlight: 2 } as const;
+const DEFAULTS = {
+  track: {},
+  infer: {},
+  smooth: false,
+  events: false,
+  maxInFlight: 2,
+  preview: false,
+} as const;
 
 /** A frame stream, or a live source's frames plus its status reports (`fromRtsp`, `playAsLive`). */
 export type HubSource =
@@ -94,12 +107,17 @@ export class StreamHub {
   readonly records: Observable<AnalysisRecord> = this.records$.asObservable();
   /** Every source's state changes and counts (hot), `sourceId` = the hub's name for it. */
   readonly status: Observable<SourceStatus> = this.status$.asObservable();
+  /** Preview images of every source (hot) when created with `preview`; never emits otherwise. */
+  readonly previews: Observable<PreviewImage>;
 
   private constructor(
-    private readonly options: Required<Omit<StreamHubOptions, 'detector'>>,
+    private readonly options: Required<Omit<StreamHubOptions, 'detector' | 'preview'>>,
     private readonly detector: FaceDetector,
     private readonly ownsDetector: boolean,
-  ) {}
+    private readonly preview: PreviewEncoder | undefined,
+  ) {
+    this.previews = preview?.images ?? new Subject<PreviewImage>().asObservable();
+  }
 
   /** Checks the options and loads the face detector unless one is given. */
   static async create(options: StreamHubOptions): Promise<StreamHub> {
@@ -113,6 +131,7 @@ export class StreamHub {
       );
     }
     if (o.track !== false) resolveTrackFacesOptions(o.track);
+    const preview = o.preview === false ? undefined : new PreviewEncoder(o.preview);
     const shared = options.detector instanceof FaceDetector ? options.detector : undefined;
     const detector =
       shared ?? (await FaceDetector.create(options.detector as FaceDetectorOptions | undefined));
@@ -121,6 +140,7 @@ export class StreamHub {
       { model, track, infer, smooth, events, maxInFlight },
       detector,
       shared === undefined,
+      preview,
     );
   }
 
@@ -158,8 +178,9 @@ export class StreamHub {
     });
     const counted = frames.pipe(
       takeUntil(entry.stop),
-      tap(() => {
+      tap((frame) => {
         if (!status && entry.state !== 'live') this.report(sourceId, entry, 'live');
+        this.preview?.offer(sourceId, frame); // synchronous: retains the frame it encodes
       }),
     );
     const { model, track, infer, smooth, events, maxInFlight } = this.options;
@@ -191,6 +212,7 @@ export class StreamHub {
     if (!entry) return false;
     this.entries.delete(sourceId);
     entry.statusSubscription?.unsubscribe();
+    this.preview?.forget(sourceId);
     if (entry.state !== 'ended' && entry.state !== 'failed') this.report(sourceId, entry, 'ended');
     this.draining.add(entry);
     void entry.done.then(() => {
@@ -211,8 +233,8 @@ export class StreamHub {
   }
 
   /**
-   * Removes every source, waits (up to 5 s) for their frames in flight, completes `records` and
-   * `status`, and disposes the hub's own detector. Idempotent.
+   * Removes every source, waits (up to 5 s) for their frames in flight, completes `records`,
+   * `status` and `previews` (running preview encodes are stopped), and disposes the hub's own detector. Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -224,6 +246,7 @@ export class StreamHub {
     clearTimeout(timer);
     for (const entry of this.draining) entry.pipeline?.unsubscribe(); // still busy: abandoned
     this.draining.clear();
+    this.preview?.close();
     this.records$.complete();
     this.status$.complete();
     if (this.ownsDetector) await this.detector.dispose();

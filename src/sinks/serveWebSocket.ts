@@ -173,6 +173,9 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
       counters.recordsPublished += 1;
       return broadcast(record, record.sourceId);
     },
+    publishPreview(preview) {
+      return broadcast({ ...preview, type: 'preview' }, preview.sourceId);
+    },
     setSources(list) {
       sources = list.map((info) => ({ ...info }));
       broadcast({ type: 'sources', sources });

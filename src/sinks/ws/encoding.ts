@@ -23,7 +23,17 @@ export interface EncodedMessage {
 /** Encodes `message` for one wire encoding. */
 export function encodeMessage(message: ServerMessage, encoding: WireEncoding): EncodedMessage {
   if (encoding === 'json') {
-    return { data: Buffer.from(JSON.stringify(message), 'utf8'), binary: false };
+    // JSON has no bytes: a preview's image travels as base64 text.
+    const json =
+      message.type === 'preview'
+        ? {
+            ...message,
+            data: Buffer.from(message.data.buffer, message.data.byteOffset, message.data.length).toString(
+              'base64',
+            ),
+          }
+        : message;
+    return { data: Buffer.from(JSON.stringify(json), 'utf8'), binary: false };
   }
   return { data: packr.pack(message), binary: true };
 }

@@ -105,8 +105,25 @@ export interface NoticeMessage {
   readonly message: string;
 }
 
+/**
+ * A low-rate preview image of a source (`auformer serve --preview`), sent only to clients
+ * subscribed to `sourceId`. `data` is the JPEG file: binary in MessagePack, base64 in JSON.
+ */
+export interface PreviewMessage {
+  readonly type: 'preview';
+  readonly sourceId: string;
+  /** The frame's media time, ms (matches the `ptsMs` of its `frame` record). */
+  readonly ptsMs: number;
+  /** Image size, pixels (downscaled from the frame: scale boxes by `width / frame.width`). */
+  readonly width: number;
+  readonly height: number;
+  readonly mime: 'image/jpeg';
+  readonly data: Uint8Array;
+}
+
 export type ServerMessage =
   | AnalysisRecord
+  | PreviewMessage
   | HelloMessage
   | SourcesMessage
   | StatusMessage

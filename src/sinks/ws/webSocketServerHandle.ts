@@ -5,7 +5,7 @@ import type { Observable } from 'rxjs';
 import type { SourceInfo } from '../../types/frame.js';
 import type { AnalysisRecord } from '../../types/result.js';
 import type { DropReason } from './clientConnection.js';
-import type { SubscriptionState, WireEncoding, WireSourceStatus } from './protocol.js';
+import type { PreviewMessage, SubscriptionState, WireEncoding, WireSourceStatus } from './protocol.js';
 
 export interface WebSocketServerHandle {
   /** e.g. `ws://127.0.0.1:41234/ws`. */
@@ -22,6 +22,11 @@ export interface WebSocketServerHandle {
    * A no-op returning 0 after `close()`.
    */
   publish(record: AnalysisRecord): number;
+  /**
+   * Sends a preview image (`type: 'preview'` is added) to every client subscribed to its
+   * `sourceId`; returns how many got it. A no-op returning 0 after `close()`.
+   */
+  publishPreview(preview: Omit<PreviewMessage, 'type'>): number;
   /** Replaces the source list (sent in the hello) and tells every client (`sources` message). */
   setSources(sources: readonly SourceInfo[]): void;
   /** Records a source's status (sent in the hello) and tells every client (`status` message). */
