@@ -24,7 +24,7 @@ export function warpToTensor(
   frame: Frame,
   transform: Similarity,
   card: ModelCard,
-  out = new Float32Array(3 * card.inputWidth * card.inputHeight),
+  out: Float32Array = new Float32Array(3 * card.inputWidth * card.inputHeight),
   offset = 0,
 ): Float32Array {
   const { width: fw, height: fh, data } = frame;

@@ -4,6 +4,10 @@
  * `maxWaitMs` after the first one arrived (the way Triton batches across cameras). One batch
  * runs at a time; what arrives meanwhile forms the next batch.
  *
+ * Crops are written straight into batch tensors (`maxBatch` crops each) from a small pool, and
+ * a full tensor moves to the inference worker and back without a copy: `inferWith` lets the
+ * caller (inferAUs) warp a face directly into its slot; `infer` copies a ready crop into one.
+ *
  * @example
  * const model = await AUModel.create('models/auformer-tiny.onnx', { maxBatch: 8 });
  * const probs = await model.infer(crop); // Float32Array, one probability per model.card.auNames
@@ -11,7 +15,7 @@
  */
 import { ModelError, OptionError } from '../errors.js';
 import type { ModelCard } from '../types/model.js';
-import { type ExecutionProvider, type OnnxSession, openSession } from './openSession.js';
+import { type ExecutionProvider, type WorkerSession, openSession } from './openSession.js';
 import { parseModelCard, readModelBytes } from './modelCard.js';
 import { validateModelShapes } from './validateModelShapes.js';
 import { type ModelVariant, VARIANT_HINTS, variantPath } from './modelVariant.js';
@@ -42,31 +46,49 @@ export interface AUModelStats {
   readonly recentBatches: readonly { readonly size: number; readonly tags: readonly string[] }[];
 }
 
+/**
+ * Writes one normalised CHW crop (`3 * inputHeight * inputWidth` floats) into `target`
+ * starting at `offset`, synchronously; the values must not depend on what `target` held.
+ */
+export type CropWriter = (target: Float32Array, offset: number) => void;
+
 interface Request {
-  readonly crop: Float32Array;
   readonly tag: string;
   readonly resolve: (probabilities: Float32Array) => void;
   readonly reject: (error: unknown) => void;
 }
 
+/** Requests whose crops fill `tensor`, in order: request i's crop is at `i * cropLength`. */
+interface Batch {
+  readonly tensor: Float32Array;
+  readonly requests: Request[];
+}
+
+/**
+ * Idle batch tensors kept for reuse: one fills while one runs. More are allocated when callers
+ * queue more than that; past this many, returned ones are left to the GC, so memory stays bounded.
+ */
+const POOL_SIZE = 2;
+
 export class AUModel {
-  private readonly queue: Request[] = [];
+  /** Batches waiting to run, oldest first; only the last one takes new requests. */
+  private readonly queue: Batch[] = [];
+  private readonly pool: Float32Array[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private disposed = false;
   private readonly cropLength: number;
-  private readonly batchBuffer: Float32Array;
+  private tensorsAllocated_ = 0;
   private stats_ = { batches: 0, crops: 0, recentBatches: [] as { size: number; tags: string[] }[] };
 
   private constructor(
     readonly path: string,
     readonly card: ModelCard,
-    private readonly session: OnnxSession,
+    private readonly session: WorkerSession,
     readonly maxBatch: number,
     private readonly maxWaitMs: number,
   ) {
     this.cropLength = 3 * card.inputHeight * card.inputWidth;
-    this.batchBuffer = new Float32Array(maxBatch * this.cropLength);
   }
 
   /** Loads the model, reads its card and checks the graph's shapes against it. */
@@ -98,15 +120,18 @@ export class AUModel {
     return this.stats_;
   }
 
+  /** Batch tensors allocated so far (each `maxBatch` crops); bounded when callers are. For tests. */
+  get tensorsAllocated(): number {
+    return this.tensorsAllocated_;
+  }
+
   /**
    * Queues one normalised CHW crop (`3 * inputHeight * inputWidth` floats) and resolves with
-   * one probability per AU. `tag` (e.g. the sourceId) is only recorded in `stats`.
+   * one probability per AU. `tag` (e.g. the sourceId) is only recorded in `stats`. The crop is
+   * copied before this returns, so the caller may reuse it at once.
    */
   infer(crop: Float32Array, tag = ''): Promise<Float32Array> {
-    if (this.disposed) {
-      return Promise.reject(new ModelError('AUF_ERR_MODEL_DISPOSED', `AUModel '${this.path}' was disposed.`));
-    }
-    if (crop.length !== this.cropLength) {
+    if (crop.length !== this.cropLength && !this.disposed) {
       return Promise.reject(
         new ModelError(
           'AUF_ERR_MODEL_SHAPE',
@@ -114,15 +139,50 @@ export class AUModel {
         ),
       );
     }
+    return this.inferWith((target, offset) => target.set(crop, offset), tag);
+  }
+
+  /**
+   * Like `infer`, but `writeCrop` writes the crop straight into the model's batch tensor, before
+   * this returns (e.g. `(t, o) => warpToTensor(frame, transform, card, t, o)`): no crop array,
+   * no copy. If `writeCrop` throws, the request rejects with that error and takes no slot.
+   */
+  inferWith(writeCrop: CropWriter, tag = ''): Promise<Float32Array> {
+    if (this.disposed) {
+      return Promise.reject(new ModelError('AUF_ERR_MODEL_DISPOSED', `AUModel '${this.path}' was disposed.`));
+    }
+    const batch = this.fillingBatch();
+    try {
+      writeCrop(batch.tensor, batch.requests.length * this.cropLength);
+    } catch (error) {
+      if (batch.requests.length === 0) this.pool.push((this.queue.pop() as Batch).tensor);
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ crop, tag, resolve, reject });
+      batch.requests.push({ tag, resolve, reject });
       this.schedule();
     });
   }
 
+  /** The batch new requests join: the last queued one, or a new one when it is full. */
+  private fillingBatch(): Batch {
+    const last = this.queue[this.queue.length - 1];
+    if (last && last.requests.length < this.maxBatch) return last;
+    const batch = { tensor: this.takeTensor(), requests: [] };
+    this.queue.push(batch);
+    return batch;
+  }
+
+  private takeTensor(): Float32Array {
+    const pooled = this.pool.pop();
+    if (pooled) return pooled;
+    this.tensorsAllocated_ += 1;
+    return new Float32Array(this.maxBatch * this.cropLength);
+  }
+
   private schedule(): void {
     if (this.running || this.queue.length === 0) return;
-    if (this.queue.length >= this.maxBatch || this.maxWaitMs === 0) {
+    if ((this.queue[0] as Batch).requests.length >= this.maxBatch || this.maxWaitMs === 0) {
       this.flush();
     } else {
       this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
@@ -132,7 +192,8 @@ export class AUModel {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.queue.splice(0, this.maxBatch);
+    const batch = this.queue.shift();
+    if (!batch) return;
     this.running = this.runBatch(batch).finally(() => {
       this.running = undefined;
       // Requests that queued during the run already waited: run them now.
@@ -140,14 +201,18 @@ export class AUModel {
     });
   }
 
-  private async runBatch(batch: Request[]): Promise<void> {
+  private async runBatch({ tensor, requests: batch }: Batch): Promise<void> {
     const n = this.card.auNames.length;
-    batch.forEach((r, i) => this.batchBuffer.set(r.crop, i * this.cropLength));
     try {
-      const data = this.batchBuffer.subarray(0, batch.length * this.cropLength);
-      const out = await this.session.run({
+      // The tensor is transferred to the worker (detached here) and comes back with the outputs.
+      const data = tensor.subarray(0, batch.length * this.cropLength);
+      const { outputs: out, feeds } = await this.session.runTransferring({
         images: { data, dims: [batch.length, 3, this.card.inputHeight, this.card.inputWidth] },
       });
+      const returned = feeds['images']?.data.buffer;
+      if (returned instanceof ArrayBuffer && this.pool.length < POOL_SIZE) {
+        this.pool.push(new Float32Array(returned));
+      }
       const logits = out['logits']?.data;
       if (!logits || logits.length !== batch.length * n) {
         throw new ModelError(
@@ -181,7 +246,7 @@ export class AUModel {
     this.disposed = true;
     clearTimeout(this.timer);
     const error = new ModelError('AUF_ERR_MODEL_DISPOSED', `AUModel '${this.path}' was disposed.`);
-    for (const r of this.queue.splice(0)) r.reject(error);
+    for (const batch of this.queue.splice(0)) for (const r of batch.requests) r.reject(error);
     await this.running;
     await this.session.release();
   }

@@ -40,7 +40,10 @@ port.on('message', (request: WorkerRequest) => {
       const owned = Object.fromEntries(
         Object.entries(outputs).map(([name, t]) => [name, { data: t.data.slice(), dims: t.dims }]),
       );
-      port.postMessage({ type: 'result', id: request.id, outputs: owned } satisfies WorkerReply, transferables(owned));
+      // Transferred feeds go back to their owner's pool instead of being collected here.
+      const feeds = request.returnFeeds ? request.feeds : undefined;
+      const reply: WorkerReply = { type: 'result', id: request.id, outputs: owned, ...(feeds ? { feeds } : {}) };
+      port.postMessage(reply, [...transferables(owned), ...(feeds ? transferables(feeds) : [])]);
     },
     (error: unknown) => port.postMessage({ type: 'error', id: request.id, error: describe(error) } satisfies WorkerReply),
   );

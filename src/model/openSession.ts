@@ -4,8 +4,9 @@
  * onnxruntime-node's `run` is synchronous on the thread that calls it (it is only deferred with
  * `setImmediate`), so on the main thread every batch would freeze Node: ffmpeg pipes unread,
  * WebSocket heartbeats late, other streams' crops unable to join the batch. In a worker, the
- * main thread stays free and a detector and a model run side by side. Inputs are copied once
- * into a transferred buffer; outputs come back transferred, without a copy.
+ * main thread stays free and a detector and a model run side by side. `run` copies its inputs
+ * once into a transferred buffer; `runTransferring` moves the caller's buffers to the worker and
+ * back without any copy (AUModel's batch tensors). Outputs come back transferred, without a copy.
  */
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -31,13 +32,30 @@ function toModelError(error: WorkerError): ModelError {
   return new ModelError(code, error.message);
 }
 
+/** What `runTransferring` resolves with: the outputs, and the feeds handed back for reuse. */
+export interface TransferredRun {
+  readonly outputs: Record<string, FloatTensor>;
+  /** The same feeds (same buffers and views), attached again on this thread. */
+  readonly feeds: Record<string, FloatTensor>;
+}
+
+/** A session in a worker thread; see the file comment. */
+export interface WorkerSession extends OnnxSession {
+  /**
+   * Like `run`, but transfers the feeds' buffers to the worker instead of copying them: they are
+   * detached (length 0) until the run resolves and hands them back in `feeds`; if it rejects,
+   * they are lost. Feeds must not share a buffer with anything the caller still reads.
+   */
+  runTransferring(feeds: Readonly<Record<string, FloatTensor>>): Promise<TransferredRun>;
+}
+
 interface Pending {
-  readonly resolve: (outputs: Record<string, FloatTensor>) => void;
+  readonly resolve: (run: TransferredRun) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /** Opens `pathOrBytes` in a new worker; rejects with the worker's `ModelError` when it cannot. */
-export async function openSession(pathOrBytes: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxSession> {
+export async function openSession(pathOrBytes: string | Uint8Array, options: SessionOptions = {}): Promise<WorkerSession> {
   const worker = startWorker({ source: pathOrBytes, options });
   const meta = await new Promise<SessionMeta>((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) =>
@@ -62,7 +80,7 @@ export async function openSession(pathOrBytes: string | Uint8Array, options: Ses
     const p = pending.get(reply.id);
     pending.delete(reply.id);
     if (pending.size === 0) worker.unref();
-    if (reply.type === 'result') p?.resolve(reply.outputs);
+    if (reply.type === 'result') p?.resolve({ outputs: reply.outputs, feeds: reply.feeds ?? {} });
     else p?.reject(toModelError(reply.error));
   });
   worker.on('error', (error) => failAll(new ModelError('AUF_ERR_INFERENCE', `onnxruntime worker crashed: ${error.message}`, { cause: error })));
@@ -70,19 +88,30 @@ export async function openSession(pathOrBytes: string | Uint8Array, options: Ses
   // An idle session must not keep the process alive; a pending run does (see run()).
   worker.unref();
 
+  const post = (feeds: Record<string, FloatTensor>, returnFeeds: boolean): Promise<TransferredRun> => {
+    if (closed) return Promise.reject(closed);
+    const id = nextId++;
+    // A Set: two feeds viewing one buffer must list it once, or postMessage throws.
+    const buffers = new Set(Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer));
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      const request: WorkerRequest = { type: 'run', id, feeds, returnFeeds };
+      worker.postMessage(request, [...buffers]);
+    });
+  };
+
   return {
     ...meta,
-    run(feeds) {
-      if (closed) return Promise.reject(closed);
-      const id = nextId++;
+    async run(feeds) {
       const copies: Record<string, FloatTensor> = {};
       for (const [name, t] of Object.entries(feeds)) copies[name] = { data: t.data.slice(), dims: [...t.dims] };
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.ref();
-        const request: WorkerRequest = { type: 'run', id, feeds: copies };
-        worker.postMessage(request, Object.values(copies).map((t) => t.data.buffer as ArrayBuffer));
-      });
+      return (await post(copies, false)).outputs;
+    },
+    runTransferring(feeds) {
+      const own: Record<string, FloatTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) own[name] = { data: t.data, dims: [...t.dims] };
+      return post(own, true);
     },
     async release() {
       if (closed) return;

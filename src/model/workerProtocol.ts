@@ -15,12 +15,24 @@ export interface WorkerError {
 }
 
 export type WorkerRequest =
-  | { readonly type: 'run'; readonly id: number; readonly feeds: Record<string, FloatTensor> }
+  | {
+      readonly type: 'run';
+      readonly id: number;
+      readonly feeds: Record<string, FloatTensor>;
+      /** The feeds were transferred, not copied: send them back with the result for reuse. */
+      readonly returnFeeds: boolean;
+    }
   | { readonly type: 'release' };
 
 export type WorkerReply =
   | { readonly type: 'ready'; readonly meta: SessionMeta }
   | { readonly type: 'failed'; readonly error: WorkerError }
-  | { readonly type: 'result'; readonly id: number; readonly outputs: Record<string, FloatTensor> }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly outputs: Record<string, FloatTensor>;
+      /** The request's feeds, transferred back, when it asked for them (`returnFeeds`). */
+      readonly feeds?: Record<string, FloatTensor>;
+    }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError }
   | { readonly type: 'released' };

@@ -4,7 +4,8 @@
  *
  * Frames are handed to the model as they arrive (so crops from consecutive frames, and from
  * other streams sharing the model, fill the same batch) and results are emitted in input
- * order. Each frame stays retained (see frameLease.ts) until its result is out, which bounds
+ * order. Faces from `alignFaces` are warped straight into the model's batch tensor, so no crop
+ * array is allocated or copied. Each frame stays retained (see frameLease.ts) until its result is out, which bounds
  * how far a file source can run ahead.
  *
  * With `maxHzPerTrack`, each track is scored at most that often (in media time); the faces in
@@ -24,6 +25,7 @@ import { OptionError } from '../errors.js';
 import type { AUModel } from '../model/AUModel.js';
 import type { AlignedFace, AlignedFrame } from '../types/pipeline.js';
 import type { AUValues, FaceResult, FrameResult } from '../types/result.js';
+import { deferredWarp } from './alignFaces.js';
 import { retainFrame } from './frameLease.js';
 import { TrackRateLimiter } from './trackRateLimiter.js';
 
@@ -48,11 +50,17 @@ export function inferAUs(
   return (source) =>
     defer(() => {
       const limiter = Number.isFinite(maxHzPerTrack) ? new TrackRateLimiter(maxHzPerTrack) : undefined;
-      const score = (frame: AlignedFrame['frame'], { face, crop }: AlignedFace): Promise<FaceOutcome> => {
+      const score = (frame: AlignedFrame['frame'], aligned: AlignedFace): Promise<FaceOutcome> => {
+        const { face } = aligned;
         const tracked = face.trackId !== undefined && limiter;
         const held = tracked ? limiter.held(frame.sourceId, face.trackId as number, frame.ptsMs) : undefined;
         if (held) return held.then((aus) => ({ aus, held: true }));
-        const aus = model.infer(crop, frame.sourceId).then(toValues);
+        // Warp straight into the model's batch tensor when alignFaces left the crop unread.
+        const writeCrop = deferredWarp(aligned, model.card);
+        const probabilities = writeCrop
+          ? model.inferWith(writeCrop, frame.sourceId)
+          : model.infer(aligned.crop, frame.sourceId);
+        const aus = probabilities.then(toValues);
         if (tracked) limiter.scored(frame.sourceId, face.trackId as number, frame.ptsMs, aus);
         return aus.then((values) => ({ aus: values, held: false }));
       };
