@@ -28,11 +28,13 @@ function fit(canvas, cssHeight) {
 }
 
 /**
- * The frame's area, scaled to the canvas width, with each face's box, keypoints and `#trackId`.
+ * The frame's area, scaled to the canvas width, with the preview image (when the server sends
+ * previews) under each face's box, keypoints and `#trackId`.
  * @param {HTMLCanvasElement} canvas
  * @param {import('./store.js').FrameRecord | null} frame
+ * @param {ImageBitmap | null} [preview] the selected source's latest preview, stretched to the frame area
  */
-export function drawFaces(canvas, frame) {
+export function drawFaces(canvas, frame, preview = null) {
   const aspect = frame ? frame.height / frame.width : 9 / 16;
   const cssWidth = canvas.clientWidth || 640;
   const cssHeight = Math.round(cssWidth * aspect);
@@ -41,6 +43,7 @@ export function drawFaces(canvas, frame) {
   ctx.clearRect(0, 0, cssWidth, cssHeight);
   ctx.fillStyle = '#0a0d11';
   ctx.fillRect(0, 0, cssWidth, cssHeight);
+  if (preview) ctx.drawImage(preview, 0, 0, cssWidth, cssHeight);
   if (!frame) return;
   const scale = cssWidth / frame.width;
   ctx.lineWidth = 2;

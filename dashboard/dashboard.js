@@ -1,9 +1,10 @@
-/* global document, location, history, requestAnimationFrame, setTimeout, window, URL, URLSearchParams */
+/* global document, location, history, requestAnimationFrame, setTimeout, window, URL, URLSearchParams, atob, Blob, createImageBitmap */
 /**
  * The auformer-stream live dashboard: connects to the server's WebSocket (same origin, path
  * from the page's `auf-ws-path` meta tag, token from the page's own `?token=`), lists every
  * source with its status, and for the selected source (`?source=` or the first one) draws face
- * boxes, AU bars per track and a 30 s series per AU.
+ * boxes (over the source's preview image when the server sends previews), AU bars per track
+ * and a 30 s series per AU.
  *
  * Only the selected source is subscribed, so a wall of cameras costs one stream per open tab.
  * Redraws are coalesced to at most ten a second, whatever the frame rate.
@@ -21,6 +22,8 @@ const store = createStore();
 const wanted = params.get('source');
 const dirty = { sources: false, frame: false };
 let redrawPending = false;
+/** The selected source's latest decoded preview (`auformer serve --preview`), or null. */
+let previewBitmap = null;
 
 const link = openLink({
   wsPath: document.querySelector('meta[name="auf-ws-path"]')?.content || '/ws',
@@ -39,6 +42,7 @@ const link = openLink({
     }
     if (changed.sources) dirty.sources = true;
     if (changed.frame) dirty.frame = true;
+    if (changed.preview) void decodePreview(store.preview);
     schedule();
   },
   onStatus(status) {
@@ -72,7 +76,36 @@ function choose(sourceId) {
   history.replaceState(null, '', url);
   $('selected-title').textContent = sourceId;
   $('bars').replaceChildren();
+  previewBitmap?.close();
+  previewBitmap = null;
+  $('faces').dataset.previewPtsMs = '';
   dirty.sources = true;
+  dirty.frame = true;
+  schedule();
+}
+
+/**
+ * Decodes a preview's base64 JPEG off the main thread (createImageBitmap: no image URL, so the
+ * page's CSP needs no `img-src`); a newer preview or another source wins over a late decode.
+ */
+async function decodePreview(preview) {
+  if (!preview) return;
+  const binary = atob(preview.data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes], { type: preview.mime }));
+  } catch {
+    return; // a broken image: keep the previous one
+  }
+  if (store.preview !== preview) {
+    bitmap.close();
+    return;
+  }
+  previewBitmap?.close();
+  previewBitmap = bitmap;
+  $('faces').dataset.previewPtsMs = String(preview.ptsMs);
   dirty.frame = true;
   schedule();
 }
@@ -91,7 +124,7 @@ function redraw() {
   }
   if (dirty.frame) {
     const frame = store.frame;
-    drawFaces($('faces'), frame);
+    drawFaces($('faces'), frame, previewBitmap);
     renderBars($('bars'), frame, store.model?.auNames ?? []);
     renderSeries($('series'), store);
     $('frame-caption').textContent = frame

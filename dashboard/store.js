@@ -20,14 +20,17 @@ export const WINDOW_MS = 30000;
  *             active?: Record<string, boolean>, held?: boolean }} Face
  * @typedef {{ sourceId: string, index: number, ptsMs: number, width: number, height: number,
  *             status: string, faces: Face[] }} FrameRecord
+ * @typedef {{ sourceId: string, ptsMs: number, width: number, height: number, mime: string,
+ *             data: string }} PreviewRecord  JSON encoding: `data` is the image in base64
  * @typedef {{ model: { name: string, version: string, auNames: string[], untrained?: boolean } | null,
  *             sources: Map<string, SourceEntry>, selected: string | null,
- *             frame: FrameRecord | null, tracks: Map<number, Track> }} Store
+ *             frame: FrameRecord | null, tracks: Map<number, Track>,
+ *             preview: PreviewRecord | null }} Store
  */
 
 /** @returns {Store} */
 export function createStore() {
-  return { model: null, sources: new Map(), selected: null, frame: null, tracks: new Map() };
+  return { model: null, sources: new Map(), selected: null, frame: null, tracks: new Map(), preview: null };
 }
 
 /** The values a face's bars and series show: smoothed when the pipeline smooths, raw otherwise. */
@@ -39,7 +42,7 @@ export function faceValues(face) {
  * Applies one server message; returns what needs redrawing.
  * @param {Store} store
  * @param {{ type: string, [key: string]: any }} message
- * @returns {{ sources?: boolean, frame?: boolean, model?: boolean }}
+ * @returns {{ sources?: boolean, frame?: boolean, model?: boolean, preview?: boolean }}
  */
 export function applyMessage(store, message) {
   switch (message.type) {
@@ -62,6 +65,10 @@ export function applyMessage(store, message) {
       if (message.sourceId !== store.selected) return {};
       addFrame(store, /** @type {FrameRecord} */ (message));
       return { frame: true };
+    case 'preview':
+      if (message.sourceId !== store.selected || typeof message.data !== 'string') return {};
+      store.preview = /** @type {PreviewRecord} */ (message);
+      return { preview: true };
     default:
       return {};
   }
@@ -71,6 +78,7 @@ export function applyMessage(store, message) {
 export function select(store, sourceId) {
   store.selected = sourceId;
   store.frame = null;
+  store.preview = null;
   store.tracks.clear();
 }
 

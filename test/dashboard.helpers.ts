@@ -36,12 +36,20 @@ export interface StackOptions {
   readonly port: number;
   readonly token?: string;
   readonly sourceId?: string;
+  /** Send preview images (as `auformer serve --preview`). Defaults to false. */
+  readonly preview?: boolean;
 }
 
-/** Hub + dashboard + WebSocket on one server, one looping file source, metrics every 500 ms. */
+/** Hub + dashboard + WebSocket on one server, one looping file source, metrics every 500 ms, previews when asked. */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const sourceId = o.sourceId ?? 'cam-1';
-  const hub = await StreamHub.create({ model: o.model, detector: o.detector, smooth: { method: 'ema' } });
+  const preview = o.preview === true ? {} : false;
+  const hub = await StreamHub.create({
+    model: o.model,
+    detector: o.detector,
+    smooth: { method: 'ema' },
+    preview,
+  });
   const token = o.token === undefined ? {} : { token: o.token };
   const dashboard = await serveDashboard({ port: o.port, ...token });
   const ws = await serveWebSocket({ server: dashboard.server, model: o.model.card, ...token });
@@ -49,6 +57,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   subs.add(hub.records.pipe(toWebSocket(ws)).subscribe());
   subs.add(hub.status.subscribe((s) => ws.updateSource(s)));
   subs.add(publishHubMetrics(hub, ws, { everyMs: 500 }));
+  subs.add(hub.previews.subscribe((image) => ws.publishPreview(image)));
   ws.setSources([{ sourceId, kind: 'file' }]);
   hub.add(sourceId, playAsLive(fromFile(o.video, { sourceId, maxWidth: 320 }), { loop: true }));
   return {
@@ -104,4 +113,22 @@ export async function readBars(page: Page): Promise<Record<string, number> | nul
     })()`,
   )) as [string, string][] | null;
   return rows === null ? null : Object.fromEntries(rows.map(([au, value]) => [au, Number(value)]));
+}
+
+/**
+ * Share (0..1) of the frame canvas' pixels that are not its background (#0a0d11): near 0 with
+ * boxes only, near 1 once a preview image is drawn under them.
+ */
+export async function canvasCoverage(page: Page): Promise<number> {
+  return (await page.evaluate(
+    `(() => {
+      const canvas = document.getElementById('faces');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let other = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - 10) + Math.abs(data[i + 1] - 13) + Math.abs(data[i + 2] - 17) > 24) other += 1;
+      }
+      return other / (data.length / 4);
+    })()`,
+  )) as number;
 }

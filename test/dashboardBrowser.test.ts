@@ -14,7 +14,14 @@ import type { Page } from 'playwright-core';
 import { FaceDetector } from '../src/detector/FaceDetector.js';
 import { AUModel } from '../src/model/AUModel.js';
 import { DEFAULT_MODEL_PATH } from '../src/model/defaultModel.js';
-import { type Browser, type Stack, launchChromium, readBars, startStack } from './dashboard.helpers.js';
+import {
+  type Browser,
+  type Stack,
+  canvasCoverage,
+  launchChromium,
+  readBars,
+  startStack,
+} from './dashboard.helpers.js';
 import { SAMPLE_FACES, makeTempDir, waitForNoFfmpeg } from './helpers/media.js';
 
 const WAIT_MS = 15000;
@@ -98,6 +105,8 @@ describe('dashboard in Chromium', () => {
       assert.match(await page.locator('#model').innerText(), new RegExp(model.card.name));
       assert.equal(await page.locator('#series .series-item canvas').count(), auNames.length);
       assert.match(page.url(), /[?&]source=cam-1/, 'the selection is kept in the URL');
+      const boxesOnly = await canvasCoverage(page);
+      assert.ok(boxesOnly < 0.2, `without --preview the frame area is mostly background, got ${boxesOnly}`);
 
       const shot = join(dir, 'dashboard.png');
       await page.screenshot({ path: shot });
@@ -112,6 +121,32 @@ describe('dashboard in Chromium', () => {
       await waitForState(page, item, 'live');
       const afterRestart = await waitForBarsToChange(page, null);
       await waitForBarsToChange(page, afterRestart);
+      assert.deepEqual(errors, [], 'no script errors on the page');
+    } finally {
+      await page.close();
+      await stack.stop();
+    }
+    assert.equal(await waitForNoFfmpeg(3000), 0);
+  });
+
+  test('with previews, the frame panel shows the image under the boxes', async () => {
+    const stack = await startStack({ model, detector, video: SAMPLE_FACES, port: 0, preview: true });
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(stack.dashboard.url);
+      await waitForState(page, '#sources li[data-source-id="cam-1"]', 'live');
+      const faces = page.locator('#faces');
+      await waitFor(
+        async () => ((await faces.getAttribute('data-preview-pts-ms')) ?? '') !== '',
+        'a preview',
+      );
+      await waitFor(async () => (await canvasCoverage(page)) > 0.8, 'the preview drawn on the canvas');
+      const first = Number(await faces.getAttribute('data-preview-pts-ms'));
+      await waitFor(
+        async () => Number(await faces.getAttribute('data-preview-pts-ms')) !== first,
+        'a newer preview about a second later',
+      );
+      await page.screenshot({ path: join(dir, 'dashboard-preview.png') });
       assert.deepEqual(errors, [], 'no script errors on the page');
     } finally {
       await page.close();
