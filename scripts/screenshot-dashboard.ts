@@ -1,8 +1,8 @@
 /**
  * Makes docs/images/dashboard.png with the project's own command: runs
- * `auformer serve <two sample clips> --loop --dashboard`, opens the printed dashboard URL in
+ * `auformer serve <two sample clips> --loop --dashboard --preview`, opens the printed dashboard URL in
  * Debian's headless Chromium at 1280x720, waits until the time series hold a few seconds of
- * data, takes the screenshot and stops the server with SIGINT.
+ * data and a preview image is drawn, takes the screenshot and stops the server with SIGINT.
  *
  *   npx tsx scripts/screenshot-dashboard.ts [out.png] [--phone]   # default docs/images/dashboard.png
  *
@@ -34,6 +34,7 @@ const child = spawn(
     'assets/sample/group.mp4',
     '--loop',
     '--dashboard',
+    '--preview',
     '--ws',
     '127.0.0.1:0',
     '--max-width',
@@ -84,6 +85,11 @@ try {
     if (Date.now() > until) throw new Error(`the series did not reach ${FILL_MS} ms of media time`);
     await page.waitForTimeout(250);
   }
+  while (((await page.locator('#faces').getAttribute('data-preview-pts-ms')) ?? '') === '') {
+    if (Date.now() > until) throw new Error('no preview image was drawn (--preview)');
+    await page.waitForTimeout(250);
+  }
+  await page.waitForTimeout(300); // the redraw after the preview's decode
   await page.screenshot({ path: out, fullPage: phone });
   console.log(`wrote ${out}`);
 } finally {
