@@ -183,7 +183,7 @@ if (sections.has('models')) {
               pipe = { ...p, peakRss: Math.max(p.peakRss, pipe.peakRss) };
           }
           const pt = variant === 'fp32' ? (torch.get(batch) ?? NaN) : NaN;
-          rows.push([
+          const row = [
             preset,
             variant,
             String(batch),
@@ -192,10 +192,12 @@ if (sections.has('models')) {
             ratio(pipe.facesPerSecond, bare),
             fixed(pipe.meanBatch, 1),
             mb(pipe.peakRss),
-            fixed(pt),
+            fixed(pt, pt < 1 ? 3 : 1),
             ratio(bare, pt),
             loadAverage().split(' ')[0] ?? '',
-          ]);
+          ];
+          rows.push(row);
+          log(`| ${row.join(' | ')} |`); // kept in the log if the run is cut short
         }
         if (variant !== 'fp32') {
           log(`${preset} ${variant}: probability difference...`);
