@@ -35,6 +35,8 @@ export { StreamHub } from './hub/StreamHub.js';
 export type { HubSource, HubSourceMetrics, StreamHubOptions } from './hub/StreamHub.js';
 export type { SourceMetrics } from './hub/sourceMetrics.js';
 export { playAsLive } from './hub/playAsLive.js';
+export { PreviewEncoder } from './hub/PreviewEncoder.js';
+export type { PreviewImage, PreviewOptions } from './hub/PreviewEncoder.js';
 export type { LiveFrames, PlayAsLiveOptions } from './hub/playAsLive.js';
 
 // Sources
