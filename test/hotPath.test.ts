@@ -53,6 +53,55 @@ let reference: AUModel;
 before(async () => (reference = await AUModel.create(DEFAULT_MODEL_PATH, { maxBatch: 1, maxWaitMs: 0 })));
 after(() => reference.dispose());
 
+/** Plain bilinear sampling, one bounds-checked tap at a time: what warpToTensor must equal. */
+function referenceWarp(frame: Frame, model: AUModel, f: Face): Float32Array {
+  const { card } = model;
+  const t = alignmentTransform(f, card);
+  const s2 = t.a * t.a + t.b * t.b;
+  const out = new Float32Array(CROP_LENGTH);
+  const plane = 224 * 224;
+  for (let v = 0; v < 224; v++) {
+    for (let u = 0; u < 224; u++) {
+      // Inverse similarity of the pixel centre, back to frame pixel-centre coordinates.
+      const cu = u + 0.5 - t.tx;
+      const cv = v + 0.5 - t.ty;
+      const x = (t.a * cu + t.b * cv) / s2 - 0.5;
+      const y = (-t.b * cu + t.a * cv) / s2 - 0.5;
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (const [dx, dy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ] as const) {
+          const xx = Math.floor(x) + dx;
+          const yy = Math.floor(y) + dy;
+          if (xx < 0 || yy < 0 || xx >= frame.width || yy >= frame.height) continue;
+          const w =
+            (dx ? x - Math.floor(x) : 1 - (x - Math.floor(x))) *
+            (dy ? y - Math.floor(y) : 1 - (y - Math.floor(y)));
+          acc += w * frame.data[(yy * frame.width + xx) * 3 + c]!;
+        }
+        out[c * plane + v * 224 + u] = (acc / 255 - card.mean[c]!) / card.std[c]!;
+      }
+    }
+  }
+  return out;
+}
+
+describe('warpToTensor interior fast path', () => {
+  it('equals plain bilinear sampling inside the frame and across its edges (within 1e-4)', () => {
+    const frame = noiseFrame(9);
+    // One face well inside, one hanging over the top-left corner (black outside).
+    for (const f of [face(reference, 0.7, 60, 30), face(reference, 0.8, -60, -50)]) {
+      const got = warpToTensor(frame, alignmentTransform(f, reference.card), reference.card);
+      const want = referenceWarp(frame, reference, f);
+      assert.ok(maxDiff([got], [want]) <= 1e-4, `max diff ${maxDiff([got], [want])}`);
+    }
+  });
+});
+
 describe('AUModel batch tensor pool', () => {
   it('reuses one tensor for back-to-back batches, and clean slots in a reused partial batch', async () => {
     const model = await AUModel.create(DEFAULT_MODEL_PATH, { maxBatch: 4, maxWaitMs: 1 });

@@ -47,10 +47,37 @@ export function warpToTensor(
     let sy = inv.b * 0.5 + inv.a * cv + inv.ty - 0.5;
     let o = offset + v * W;
     for (let u = 0; u < W; u++, o++, sx += inv.a, sy += inv.b) {
-      sampleBilinear(data, fw, fh, sx, sy, rgb);
-      out[o] = (rgb[0] as number) * k0 + c0;
-      out[o + plane] = (rgb[1] as number) * k1 + c1;
-      out[o + 2 * plane] = (rgb[2] as number) * k2 + c2;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      let r: number;
+      let g: number;
+      let b: number;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < fw && y0 + 1 < fh) {
+        // Interior fast path (almost every pixel): the four taps inline, in sampleBilinear's
+        // order, so both paths give bit-identical values.
+        const ax = sx - x0;
+        const ay = sy - y0;
+        const w00 = (1 - ay) * (1 - ax);
+        const w01 = (1 - ay) * ax;
+        const w10 = ay * (1 - ax);
+        const w11 = ay * ax;
+        const i00 = (y0 * fw + x0) * 3;
+        const i10 = i00 + fw * 3;
+        r = w00 * (data[i00] as number) + w01 * (data[i00 + 3] as number);
+        g = w00 * (data[i00 + 1] as number) + w01 * (data[i00 + 4] as number);
+        b = w00 * (data[i00 + 2] as number) + w01 * (data[i00 + 5] as number);
+        r = r + w10 * (data[i10] as number) + w11 * (data[i10 + 3] as number);
+        g = g + w10 * (data[i10 + 1] as number) + w11 * (data[i10 + 4] as number);
+        b = b + w10 * (data[i10 + 2] as number) + w11 * (data[i10 + 5] as number);
+      } else {
+        sampleBilinear(data, fw, fh, sx, sy, rgb);
+        r = rgb[0] as number;
+        g = rgb[1] as number;
+        b = rgb[2] as number;
+      }
+      out[o] = r * k0 + c0;
+      out[o + plane] = g * k1 + c1;
+      out[o + 2 * plane] = b * k2 + c2;
     }
   }
   return out;
