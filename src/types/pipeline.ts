@@ -12,7 +12,11 @@ export interface AlignedFace {
   readonly face: Face;
   /** Frame pixels -> crop pixels; invert it to map crop positions back to the frame. */
   readonly transform: Similarity;
-  /** Normalised CHW float32 crop (`3 * inputHeight * inputWidth`), mean/std applied. */
+  /**
+   * Normalised CHW float32 crop (`3 * inputHeight * inputWidth`), mean/std applied. From
+   * `alignFaces` it is computed on first read (then cached), from the frame's pixels: `inferAUs`
+   * never reads it, it warps the face straight into the model's batch tensor.
+   */
   readonly crop: Float32Array;
 }
 
