@@ -152,6 +152,7 @@ describe('resolveFaceDetectorOptions', () => {
         maxFaces: 8,
         tile: { size: 480, overlap: 0.5 },
         executionProviders: ['cpu'],
+        intraOpThreads: 1,
       },
     );
     assert.throws(
@@ -160,5 +161,6 @@ describe('resolveFaceDetectorOptions', () => {
     );
     assert.throws(() => resolveFaceDetectorOptions({ maxFaces: 0 }), /'maxFaces'/);
     assert.throws(() => resolveFaceDetectorOptions({ tile: { overlap: 0.95 } }), /'tile.overlap'/);
+    assert.throws(() => resolveFaceDetectorOptions({ intraOpThreads: 0 }), /'intraOpThreads'/);
   });
 });

@@ -56,7 +56,8 @@ export class FaceDetector {
   static async create(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     const resolved = resolveFaceDetectorOptions(options);
     const path = BLAZEFACE_MODELS[resolved.model as BlazeFaceModelName] ?? resolved.model;
-    const session = await openSession(path, { executionProviders: resolved.executionProviders });
+    const { executionProviders, intraOpThreads } = resolved;
+    const session = await openSession(path, { executionProviders, intraOpThreads });
     try {
       return new FaceDetector(session, blazeFaceIo(session, path), resolved);
     } catch (error) {

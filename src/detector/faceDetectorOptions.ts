@@ -32,6 +32,11 @@ export interface FaceDetectorOptions {
   readonly tile?: boolean | TileOptions;
   /** onnxruntime execution providers, in order of preference. Defaults to `['cpu']`. */
   readonly executionProviders?: readonly ExecutionProvider[];
+  /**
+   * onnxruntime intra-op threads. Defaults to 1: BlazeFace is small, and its pool would
+   * otherwise compete with the AU model's for the same cores (bench/RESULTS.md).
+   */
+  readonly intraOpThreads?: number;
 }
 
 /** Options with every default filled in. */
@@ -43,6 +48,7 @@ export interface ResolvedFaceDetectorOptions {
   /** `undefined` when tiling is off. */
   readonly tile: Required<TileOptions> | undefined;
   readonly executionProviders: readonly ExecutionProvider[];
+  readonly intraOpThreads: number;
 }
 
 export const DEFAULTS = {
@@ -52,6 +58,7 @@ export const DEFAULTS = {
   maxFaces: 8,
   tile: false,
   executionProviders: ['cpu'],
+  intraOpThreads: 1,
 } as const satisfies Required<FaceDetectorOptions>;
 
 export const TILE_DEFAULTS = { size: 480, overlap: 0.5 } as const satisfies Required<TileOptions>;
@@ -83,6 +90,11 @@ export function resolveFaceDetectorOptions(options: FaceDetectorOptions = {}): R
       "FaceDetector option 'executionProviders' must be a non-empty array such as ['cpu'].",
     );
   }
+  if (!Number.isInteger(o.intraOpThreads) || o.intraOpThreads < 1) {
+    throw new OptionError(
+      `FaceDetector option 'intraOpThreads' must be an integer >= 1, got ${String(o.intraOpThreads)}.`,
+    );
+  }
   let tile: Required<TileOptions> | undefined;
   if (o.tile === true || (typeof o.tile === 'object' && o.tile !== null)) {
     tile = { ...TILE_DEFAULTS, ...(o.tile === true ? {} : o.tile) };
@@ -104,5 +116,6 @@ export function resolveFaceDetectorOptions(options: FaceDetectorOptions = {}): R
     maxFaces: o.maxFaces,
     tile,
     executionProviders: o.executionProviders,
+    intraOpThreads: o.intraOpThreads,
   };
 }

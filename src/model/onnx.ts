@@ -16,6 +16,11 @@ export interface SessionOptions {
   readonly executionProviders?: readonly ExecutionProvider[];
   /** onnxruntime intra-op threads. Defaults to onnxruntime's choice (one per core). */
   readonly intraOpThreads?: number;
+  /**
+   * Let idle onnxruntime pool threads spin waiting for work. Off by default: the detector's and
+   * the model's pools (and ffmpeg) share the cores, and spinning threads starve each other.
+   */
+  readonly spinning?: boolean;
 }
 
 /** A float32 tensor as plain data. */
@@ -71,6 +76,7 @@ export async function openOrtSession(
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
     ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
   };
   let session: ort.InferenceSession;
   try {
