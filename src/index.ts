@@ -67,7 +67,7 @@ export { applySimilarity, estimateSimilarity, invertSimilarity } from './detecto
 
 // Model
 export { AUModel } from './model/AUModel.js';
-export type { AUModelOptions, AUModelStats } from './model/AUModel.js';
+export type { AUModelOptions, AUModelStats, CropWriter } from './model/AUModel.js';
 export type { ModelVariant } from './model/modelVariant.js';
 export type { ExecutionProvider } from './model/onnx.js';
 export { readModelCard } from './model/modelCard.js';
