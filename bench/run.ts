@@ -16,7 +16,7 @@
  * Other flags: `--threads N` (onnxruntime intra-op threads, 0 = its default), `--seconds S` (bare
  * model time per batch size), `--repeat N` (alternate bare and pipeline N times, keep the best of
  * each: noise only slows a run), `--high-water-mark K` (source frames in flight = K x batch;
- * analyze's default is 1 x batch), `--min-frames N`, `--torch-batches 1,8|none`, `--out file.md`.
+ * analyze's default is 2 x batch), `--min-frames N`, `--torch-batches 1,8|none`, `--out file.md`.
  *
  * Models other than the shipped tiny one are exported on first use into .cache/models/
  * (git-ignored) by model/ (bench/lib/models.ts).

@@ -49,8 +49,9 @@ export function analyze(
   ).pipe(
     mergeMap((auModel) => {
       const owned = auModel !== model;
-      // The source may run ahead by one batch, so the model's batches can fill.
-      return openInput(input, { highWaterMark: auModel.maxBatch, ...options.source }).pipe(
+      // Double buffering: the source runs ahead by two batches, so one batch fills (decode,
+      // detect, align) while the other runs; with one, every stage waited for the model.
+      return openInput(input, { highWaterMark: 2 * auModel.maxBatch, ...options.source }).pipe(
         frameStages(auModel, options),
         temporalStages(auModel, options),
         finalize(() => {
