@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startRig } from './latency.js';
+import { plateauVerdict } from './lib/rss.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,13 +61,4 @@ while (Date.now() - started < minutes * 60_000) {
 }
 await rig.close();
 
-const warm = samples.filter((s) => s.atS >= Math.min(60, (minutes * 60) / 3));
-const third = Math.max(1, Math.floor(warm.length / 3));
-const peak = (list: Sample[]): number => Math.max(...list.map((s) => s.rss));
-const early = peak(warm.slice(0, third));
-const late = peak(warm.slice(-third));
-const growth = ((late - early) / early) * 100;
-console.log(
-  `RSS peak early ${mb(early)} MB, late ${mb(late)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%): ` +
-    `${Math.abs(growth) < 10 ? 'plateau' : 'STILL GROWING: look for a leak'}`,
-);
+console.log(plateauVerdict(samples, minutes));

@@ -42,3 +42,26 @@ export function processPeakRss(): number {
 export function mb(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(1);
 }
+
+/** One RSS sample of a soak, `atS` seconds after its start. */
+export interface RssSample {
+  readonly atS: number;
+  readonly rss: number;
+}
+
+/**
+ * Soak verdict: the largest RSS of the first third (after a one-minute warm-up when the run is
+ * long enough) against that of the last third; under 10% growth is a plateau.
+ */
+export function plateauVerdict(samples: readonly RssSample[], minutes: number): string {
+  const warm = samples.filter((s) => s.atS >= Math.min(60, (minutes * 60) / 3));
+  const third = Math.max(1, Math.floor(warm.length / 3));
+  const peak = (list: readonly RssSample[]): number => Math.max(...list.map((s) => s.rss));
+  const early = peak(warm.slice(0, third));
+  const late = peak(warm.slice(-third));
+  const growth = ((late - early) / early) * 100;
+  return (
+    `RSS peak early ${mb(early)} MB, late ${mb(late)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%): ` +
+    `${Math.abs(growth) < 10 ? 'plateau' : 'STILL GROWING: look for a leak'}`
+  );
+}
