@@ -29,10 +29,10 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SinkError } from '../errors.js';
 import { checkUpgrade } from '../sinks/ws/upgradeGate.js';
 import { loadDashboardAssets } from './dashboardAssets.js';
 import { resolveDashboardOptions, type ServeDashboardOptions } from './dashboardOptions.js';
+import { listenHttp, urlHost } from '../sinks/listenHttp.js';
 
 export type { ServeDashboardOptions } from './dashboardOptions.js';
 
@@ -96,7 +96,7 @@ export async function serveDashboard(options?: ServeDashboardOptions): Promise<D
   server.prependListener('request', onRequest);
   let address: AddressInfo;
   try {
-    address = await listen(server, owned, opts.host, opts.port);
+    address = await listenHttp('serveDashboard', server, owned, opts.host, opts.port);
   } catch (error) {
     server.off('request', onRequest);
     throw error;
@@ -130,28 +130,4 @@ function reply(
 ): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(status === 204 ? undefined : text);
-}
-
-async function listen(server: Server, owned: boolean, host: string, port: number): Promise<AddressInfo> {
-  if (owned) {
-    try {
-      const listening = once(server, 'listening');
-      server.listen(port, host);
-      await listening;
-    } catch (cause) {
-      const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new SinkError(
-        `serveDashboard cannot listen on ${host}:${port} (${detail}). Pick another "port" (0 = any free one) or "host".`,
-        { cause },
-      );
-    }
-  } else if (!server.listening) {
-    await once(server, 'listening');
-  }
-  return server.address() as AddressInfo;
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }

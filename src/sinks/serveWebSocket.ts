@@ -23,12 +23,10 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server as TlsServer } from 'node:tls';
 import { Subject } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SinkError } from '../errors.js';
 import type { SourceInfo } from '../types/frame.js';
 import { ClientConnection, type DropReason } from './ws/clientConnection.js';
 import { lazyEncoder } from './ws/encoding.js';
@@ -42,6 +40,7 @@ import { resolveServeOptions, type ServeWebSocketOptions } from './ws/serverOpti
 import { checkUpgrade, rejectUpgrade } from './ws/upgradeGate.js';
 import type { WebSocketServerEvent, WebSocketServerHandle } from './ws/webSocketServerHandle.js';
 import { collectMetrics, createCounters } from './ws/serverMetrics.js';
+import { listenHttp, urlHost } from './listenHttp.js';
 
 export type { ServeWebSocketOptions } from './ws/serverOptions.js';
 export type { WebSocketServerHandle } from './ws/webSocketServerHandle.js';
@@ -55,7 +54,7 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
       res.end(`This server only speaks WebSocket, at ${opts.path}.`);
     });
-  const address = await listen(httpServer, owned, opts.host, opts.port);
+  const address = await listenHttp('serveWebSocket', httpServer, owned, opts.host, opts.port);
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, clientTracking: false });
   const clients = new Set<ClientConnection>();
   const sockets = new Set<WebSocket>();
@@ -190,28 +189,4 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
       return closing;
     },
   };
-}
-
-async function listen(server: Server, owned: boolean, host: string, port: number): Promise<AddressInfo> {
-  if (owned) {
-    try {
-      const listening = once(server, 'listening');
-      server.listen(port, host);
-      await listening;
-    } catch (cause) {
-      const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new SinkError(
-        `serveWebSocket cannot listen on ${host}:${port} (${detail}). Pick another "port" (0 = any free one) or "host".`,
-        { cause },
-      );
-    }
-  } else if (!server.listening) {
-    await once(server, 'listening');
-  }
-  return server.address() as AddressInfo;
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
