@@ -26,7 +26,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   const tty = stream.isTTY === true;
   const interval = options.intervalMs ?? (tty ? 200 : 5000);
   const started = performance.now();
-  let last = 0;
+  let last = -Infinity; // the first update always shows
   let lastLine = '';
 
   const render = (frames: number, faces: number, ptsMs: number): string => {
