@@ -1,7 +1,14 @@
 /** Parses `auformer analyze` arguments into SDK options; usage errors are `UsageError`s. */
 import { parseArgs } from 'node:util';
 import type { AnalyzeOptions } from '../analyze.js';
-import { PIPELINE_OPTIONS, PIPELINE_USAGE, UsageError, num, parsePipelineValues } from './pipelineArgs.js';
+import {
+  PIPELINE_OPTIONS,
+  PIPELINE_USAGE,
+  UsageError,
+  asUsageError,
+  num,
+  parsePipelineValues,
+} from './pipelineArgs.js';
 
 export { UsageError } from './pipelineArgs.js';
 
@@ -33,9 +40,8 @@ export interface AnalyzeArgs {
 }
 
 export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -47,10 +53,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
         plot: { type: 'string' },
         quiet: { type: 'boolean' },
       },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+    }),
+  );
   const v = parsed.values;
   const help = v.help === true;
   if (!help && parsed.positionals.length === 0)

@@ -107,3 +107,12 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
     events: v.events === true ? {} : false,
   };
 }
+
+/** Runs a command-line parse, turning its errors (unknown option, missing value) into `UsageError`s. */
+export function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

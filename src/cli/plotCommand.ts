@@ -9,7 +9,7 @@ import { encodePng } from '../render/encodePng.js';
 import { readTimelineJsonl } from '../report/readTimelineJsonl.js';
 import { renderTimeline } from '../report/renderTimeline.js';
 import type { TimelineData } from '../report/timelineData.js';
-import { UsageError } from './pipelineArgs.js';
+import { UsageError, asUsageError } from './pipelineArgs.js';
 import type { CommandIO } from './analyzeCommand.js';
 
 export const PLOT_USAGE = `Usage: auformer plot <results.jsonl> --out <timeline.png>
@@ -23,16 +23,13 @@ Options:
   -h, --help         show this help`;
 
 export async function runPlot(argv: readonly string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+    }),
+  );
   if (parsed.values.help) {
     io.stdout.write(`${PLOT_USAGE}\n`);
     return 0;

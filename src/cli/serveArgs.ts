@@ -3,7 +3,14 @@ import { parseArgs } from 'node:util';
 import { redactCredentials } from '../ffmpeg/mediaErrors.js';
 import type { StreamHubOptions } from '../hub/StreamHub.js';
 import type { AUModelOptions } from '../model/AUModel.js';
-import { PIPELINE_OPTIONS, PIPELINE_USAGE, UsageError, num, parsePipelineValues } from './pipelineArgs.js';
+import {
+  PIPELINE_OPTIONS,
+  PIPELINE_USAGE,
+  UsageError,
+  asUsageError,
+  num,
+  parsePipelineValues,
+} from './pipelineArgs.js';
 
 export const SERVE_USAGE = `Usage: auformer serve <rtsp-url|file|/dev/videoN...> [options]
 
@@ -56,9 +63,8 @@ export interface ServeArgs {
 const DEFAULTS = { host: '127.0.0.1', port: 8080, statusEverySeconds: 5, transport: 'tcp' } as const;
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -71,10 +77,8 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         transport: { type: 'string' },
         'status-every': { type: 'string' },
       },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+    }),
+  );
   const v = parsed.values;
   const help = v.help === true;
   if (!help && parsed.positionals.length === 0)
