@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { MediaError } from '../src/errors.js';
 import { decodeArgs } from '../src/ffmpeg/ffmpegArgs.js';
 import { probeMedia } from '../src/ffmpeg/probeMedia.js';
@@ -9,11 +9,10 @@ import { ShowinfoParser } from '../src/ffmpeg/showinfo.js';
 import {
   makeAudioOnly,
   makeRotatedClip,
-  makeTempDir,
+  useTempMediaDir,
   REPO_ROOT,
   SAMPLE_FACES,
   SAMPLE_GROUP,
-  waitForNoFfmpeg,
 } from './helpers/media.js';
 
 const EMBEDDED = (await import('@ffmpeg-installer/ffmpeg')).default.path;
@@ -101,15 +100,7 @@ describe('ffmpeg arguments and showinfo', () => {
 });
 
 describe('probeMedia', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => undefined;
-  before(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-  });
-  after(async () => {
-    await cleanup();
-    assert.equal(await waitForNoFfmpeg(), 0);
-  });
+  const media = useTempMediaDir();
 
   for (const useFfprobe of [true, false]) {
     it(`describes the samples and a rotated clip (${useFfprobe ? 'ffprobe' : 'ffmpeg -i'})`, async () => {
@@ -125,20 +116,22 @@ describe('probeMedia', () => {
       });
       assert.match(faces.decoder, /^\/usr\/bin\/ffmpeg 5\./);
       assert.equal((await probeMedia(SAMPLE_GROUP, { useFfprobe })).durationMs, 3000);
-      const rotated = await probeMedia(await makeRotatedClip(dir), { useFfprobe });
+      const rotated = await probeMedia(await makeRotatedClip(media.dir), { useFfprobe });
       assert.deepEqual([rotated.width, rotated.height, rotated.rotation, rotated.fps], [240, 320, 270, 25]);
-      const audio = await probeMedia(await makeAudioOnly(dir), { useFfprobe }).catch((e: MediaError) => e);
+      const audio = await probeMedia(await makeAudioOnly(media.dir), { useFfprobe }).catch(
+        (e: MediaError) => e,
+      );
       assert.equal((audio as MediaError).code, 'AUF_ERR_NO_VIDEO_STREAM');
     });
   }
 
   it('parses the embedded 2018 ffmpeg -i output too', async () => {
-    const rotated = await probeMedia(`${dir}/rotated.mp4`, { ffmpegPath: EMBEDDED, useFfprobe: false });
+    const rotated = await probeMedia(`${media.dir}/rotated.mp4`, { ffmpegPath: EMBEDDED, useFfprobe: false });
     assert.deepEqual(
       [rotated.width, rotated.height, rotated.rotation, rotated.codec],
       [240, 320, 270, 'h264'],
     );
     assert.match(rotated.decoder, /N-47683/);
-    await assert.rejects(probeMedia(`${dir}/missing.mp4`), { code: 'AUF_ERR_FILE_NOT_FOUND' });
+    await assert.rejects(probeMedia(`${media.dir}/missing.mp4`), { code: 'AUF_ERR_FILE_NOT_FOUND' });
   });
 });

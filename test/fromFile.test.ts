@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { lastValueFrom, Observable, take, toArray } from 'rxjs';
 import type { MediaError } from '../src/errors.js';
@@ -13,7 +13,7 @@ import {
   makeAudioOnly,
   makeCfrClip,
   makeRotatedClip,
-  makeTempDir,
+  useTempMediaDir,
   makeTextAsMp4,
   makeTruncatedMp4,
   makeUnsupportedCodec,
@@ -47,18 +47,10 @@ async function collectUntilError(
 }
 
 describe('fromFile', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => undefined;
-  before(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-  });
-  after(async () => {
-    await cleanup();
-    assert.equal(await waitForNoFfmpeg(), 0, 'no ffmpeg child left');
-  });
+  const media = useTempMediaDir();
 
   it('CFR: frame count, ptsMs and size match ffprobe, pixels are real', async () => {
-    const clip = await makeCfrClip(dir, { fps: 25, seconds: 2 });
+    const clip = await makeCfrClip(media.dir, { fps: 25, seconds: 2 });
     const truth = await ffprobeFrames(clip);
     const frames = await collect(fromFile(clip));
     assert.equal(frames.length, 50);
@@ -79,7 +71,7 @@ describe('fromFile', () => {
   });
 
   it('VFR: passes timestamps through, no duplicated or dropped frames', async () => {
-    const clip = await makeVfrClip(dir);
+    const clip = await makeVfrClip(media.dir);
     const truth = await ffprobeFrames(clip);
     assert.deepEqual(truth.ptsMs, VFR_PTS_MS, 'the test clip itself is VFR');
     const frames = await collect(fromFile(clip));
@@ -90,7 +82,7 @@ describe('fromFile', () => {
   });
 
   it('rotated phone video: frames come out upright with width and height swapped', async () => {
-    const clip = await makeRotatedClip(dir);
+    const clip = await makeRotatedClip(media.dir);
     const truth = await ffprobeFrames(clip);
     assert.deepEqual([truth.width, truth.height], [320, 240]);
     const frames = await collect(fromFile(clip));
@@ -122,7 +114,7 @@ describe('fromFile', () => {
   });
 
   it('back-pressure: a slow consumer never holds more than highWaterMark frames, all arrive in order', async () => {
-    const clip = await makeCfrClip(dir, { fps: 25, seconds: 2, name: 'bp.mp4' });
+    const clip = await makeCfrClip(media.dir, { fps: 25, seconds: 2, name: 'bp.mp4' });
     const held: (() => void)[] = [];
     let maxRetained = 0;
     const indices: number[] = [];
@@ -180,7 +172,7 @@ describe('fromFile', () => {
     ];
     for (const [name, make, code] of cases) {
       it(`${name} -> ${code}`, async () => {
-        const path = await make(dir);
+        const path = await make(media.dir);
         const { frames, error, ms } = await collectUntilError(fromFile(path));
         assert.equal(error.code, code, error.message);
         assert.equal(error.name, 'MediaError');
@@ -192,7 +184,7 @@ describe('fromFile', () => {
     }
 
     it('truncated MP4 -> AUF_ERR_DECODE after every frame before the break', async () => {
-      const path = await makeTruncatedMp4(dir);
+      const path = await makeTruncatedMp4(media.dir);
       const truth = await ffprobeFrames(path);
       const { frames, error } = await collectUntilError(fromFile(path));
       assert.equal(error.code, 'AUF_ERR_DECODE');
@@ -239,11 +231,11 @@ describe('fromFile', () => {
         [640, 360],
       ],
     );
-    const rotated = await openFile(`${dir}/rotated.mp4`, { maxWidth: 120 });
+    const rotated = await openFile(`${media.dir}/rotated.mp4`, { maxWidth: 120 });
     const first = (await collect(rotated.frames))[0];
     assert.deepEqual([rotated.info.width, rotated.info.height], [first?.width, first?.height]);
     assert.deepEqual([first?.width, first?.height], [120, 160]);
-    await assert.rejects(openFile(`${dir}/nothing.mp4`), { code: 'AUF_ERR_FILE_NOT_FOUND' });
+    await assert.rejects(openFile(`${media.dir}/nothing.mp4`), { code: 'AUF_ERR_FILE_NOT_FOUND' });
   });
 
   it('invalid options throw OptionError naming the option', () => {
@@ -259,15 +251,17 @@ describe('fromFile', () => {
   });
 
   it('works with the embedded 2018 ffmpeg too (VFR timestamps, rotation, truncation)', async () => {
-    const vfr = await collect(fromFile(`${dir}/vfr.mp4`, { ffmpegPath: EMBEDDED }));
+    const vfr = await collect(fromFile(`${media.dir}/vfr.mp4`, { ffmpegPath: EMBEDDED }));
     assert.deepEqual(
       vfr.map((f) => f.ptsMs),
       [...VFR_PTS_MS],
     );
-    const rotated = await collect(fromFile(`${dir}/rotated.mp4`, { ffmpegPath: EMBEDDED, maxWidth: 120 }));
+    const rotated = await collect(
+      fromFile(`${media.dir}/rotated.mp4`, { ffmpegPath: EMBEDDED, maxWidth: 120 }),
+    );
     assert.deepEqual([rotated[0]?.width, rotated[0]?.height], [120, 160]);
-    const broken = await collectUntilError(fromFile(`${dir}/truncated.mp4`, { ffmpegPath: EMBEDDED }));
+    const broken = await collectUntilError(fromFile(`${media.dir}/truncated.mp4`, { ffmpegPath: EMBEDDED }));
     assert.equal(broken.error.code, 'AUF_ERR_DECODE');
-    assert.equal(broken.frames.length, (await ffprobeFrames(`${dir}/truncated.mp4`)).ptsMs.length);
+    assert.equal(broken.frames.length, (await ffprobeFrames(`${media.dir}/truncated.mp4`)).ptsMs.length);
   });
 });

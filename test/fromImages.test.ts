@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { MediaError } from '../src/errors.js';
 import { fromImages } from '../src/sources/fromImages.js';
-import {
-  makeAudioOnly,
-  makeTempDir,
-  PHOTOS_DIR,
-  run,
-  SYSTEM_FFMPEG,
-  waitForNoFfmpeg,
-} from './helpers/media.js';
+import { makeAudioOnly, useTempMediaDir, PHOTOS_DIR, run, SYSTEM_FFMPEG } from './helpers/media.js';
 
 const EMBEDDED = (await import('@ffmpeg-installer/ffmpeg')).default.path;
 const PHOTO_SIZES = [
@@ -25,15 +18,7 @@ const PHOTO_SIZES = [
 ];
 
 describe('fromImages', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => undefined;
-  before(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-  });
-  after(async () => {
-    await cleanup();
-    assert.equal(await waitForNoFfmpeg(), 0);
-  });
+  const media = useTempMediaDir();
 
   it('a folder gives one frame per image, sorted by name, ptsMs = index * intervalMs', async () => {
     const frames = await lastValueFrom(fromImages(PHOTOS_DIR).pipe(toArray()));
@@ -57,7 +42,7 @@ describe('fromImages', () => {
   });
 
   it('decodes exact pixels, natural name order, intervalMs, maxWidth, shared sourceId', async () => {
-    const folder = join(dir, 'pngs');
+    const folder = join(media.dir, 'pngs');
     await mkdir(folder);
     for (const [name, colour] of [
       ['img10.png', 'blue'],
@@ -121,17 +106,17 @@ describe('fromImages', () => {
         () => assert.fail('should error'),
         (e: MediaError) => e,
       );
-    assert.equal((await fail(join(dir, 'nope.jpg'))).code, 'AUF_ERR_FILE_NOT_FOUND');
-    const fake = join(dir, 'fake.jpg');
+    assert.equal((await fail(join(media.dir, 'nope.jpg'))).code, 'AUF_ERR_FILE_NOT_FOUND');
+    const fake = join(media.dir, 'fake.jpg');
     await writeFile(fake, 'not a jpeg at all\n'.repeat(50));
     const notImage = await fail([fake]);
     assert.equal(notImage.code, 'AUF_ERR_DECODE', notImage.message);
     assert.match(notImage.message, /not a readable image/);
-    const empty = join(dir, 'empty-folder');
+    const empty = join(media.dir, 'empty-folder');
     await mkdir(empty);
     assert.equal((await fail(empty)).code, 'AUF_ERR_FILE_NOT_FOUND');
     // (A .txt file is no good here: ffmpeg's tty demuxer renders text as video.)
-    assert.equal((await fail([await makeAudioOnly(dir)])).code, 'AUF_ERR_NO_VIDEO_STREAM');
-    assert.throws(() => fromImages(dir, { intervalMs: 0 }), { message: /"intervalMs"/ });
+    assert.equal((await fail([await makeAudioOnly(media.dir)])).code, 'AUF_ERR_NO_VIDEO_STREAM');
+    assert.throws(() => fromImages(media.dir, { intervalMs: 0 }), { message: /"intervalMs"/ });
   });
 });

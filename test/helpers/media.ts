@@ -2,10 +2,12 @@
  * Test media made on the fly with the system ffmpeg (/usr/bin/ffmpeg, >= 5) in a temp folder,
  * plus ffprobe ground truth and an ffmpeg leak check. Shared by every test that needs video.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const SYSTEM_FFMPEG = '/usr/bin/ffmpeg';
@@ -203,4 +205,21 @@ export async function waitForNoFfmpeg(timeoutMs = 3000): Promise<number> {
     if (left === 0 || Date.now() > until) return left;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Call inside a `describe`: a temp folder made before its tests and removed after them, which
+ * then also checks that no ffmpeg child process is left. Read `.dir` inside the tests.
+ */
+export function useTempMediaDir(): { readonly dir: string } {
+  const state = { dir: '' };
+  let cleanup: () => Promise<void> = async () => undefined;
+  before(async () => {
+    ({ dir: state.dir, cleanup } = await makeTempDir());
+  });
+  after(async () => {
+    await cleanup();
+    assert.equal(await waitForNoFfmpeg(), 0, 'no ffmpeg child left');
+  });
+  return state;
 }
