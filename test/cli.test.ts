@@ -50,6 +50,8 @@ describe('auformer analyze (CLI)', () => {
       SAMPLE_FACES,
       '--fps',
       '5',
+      '--max-width',
+      '640',
       '--out',
       csv,
       '--out',
@@ -82,6 +84,17 @@ describe('auformer analyze (CLI)', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines[0]!['type'], 'header');
+    // The header describes the frames as decoded: 1280x720 downscaled to 640 wide.
+    const [source] = lines[0]!['sources'] as {
+      sourceId: string;
+      kind: string;
+      width: number;
+      height: number;
+    }[];
+    assert.deepEqual(
+      { sourceId: source!.sourceId, kind: source!.kind, width: source!.width, height: source!.height },
+      { sourceId: SAMPLE_FACES, kind: 'file', width: 640, height: 360 },
+    );
     assert.deepEqual((lines[0]!['options'] as { smoothing: { method: string } }).smoothing.method, 'ema');
     assert.equal(lines.filter((l) => l['type'] === 'frame').length, 30);
     const eventRows = parseCsv(await readFile(events, 'utf8'));

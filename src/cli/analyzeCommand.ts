@@ -2,10 +2,11 @@
 import { stat } from 'node:fs/promises';
 import { type MonoTypeOperatorFunction, tap } from 'rxjs';
 import { analyze } from '../analyze.js';
-import { probeMedia } from '../ffmpeg/probeMedia.js';
 import { AUModel } from '../model/AUModel.js';
 import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import { describeSmoothing } from '../operators/smoothAUs.js';
+import type { FileSourceOptions } from '../sources/fromFile.js';
+import { openFile } from '../sources/openFile.js';
 import { isImagePath } from '../sources/openInput.js';
 import { createTimelineCollector } from '../report/timelineData.js';
 import { fromFile } from '../sources/fromFile.js';
@@ -35,7 +36,9 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
   const model = await AUModel.create(args.modelPath ?? DEFAULT_MODEL_PATH, args.options.modelOptions);
   try {
     if (model.card.untrained) io.stderr.write(untrainedNotice(model.card));
-    const sources = await Promise.all(args.inputs.map(describeInput));
+    const sources = await Promise.all(
+      args.inputs.map((input) => describeInput(input, args.options.source ?? {})),
+    );
     if (args.annotateOut !== undefined && sources[0]?.kind !== 'file')
       throw new UsageError('--annotate needs a video input (not images or a folder)');
     io.stderr.write(
@@ -125,16 +128,16 @@ function sinks(
   return out;
 }
 
-async function describeInput(input: string): Promise<SourceInfo> {
+/** The JSONL header's view of an input; for videos, `openFile`'s (size after `--max-width`). */
+async function describeInput(input: string, source: FileSourceOptions): Promise<SourceInfo> {
   if (isImagePath(input) || !(await isVideo(input))) return { sourceId: input, kind: 'images' };
-  const info = await probeMedia(input);
-  return { sourceId: input, kind: 'file', ...info };
+  return (await openFile(input, source)).info;
 }
 
 function isVideo(input: string): Promise<boolean> {
   return stat(input).then(
     (s) => !s.isDirectory(),
-    () => true, // missing: probeMedia reports it with a typed error
+    () => true, // missing: openFile reports it with a typed error
   );
 }
 
