@@ -51,7 +51,9 @@ export function analyze(
       const owned = auModel !== model;
       // Double buffering: the source runs ahead by two batches, so one batch fills (decode,
       // detect, align) while the other runs; with one, every stage waited for the model.
-      return openInput(input, { highWaterMark: 2 * auModel.maxBatch, ...options.source }).pipe(
+      // Frames never leave the pipeline (results carry no pixels), so their buffers are reused.
+      const source = { highWaterMark: 2 * auModel.maxBatch, reuseBuffers: true, ...options.source };
+      return openInput(input, source).pipe(
         frameStages(auModel, options),
         temporalStages(auModel, options),
         finalize(() => {

@@ -48,6 +48,17 @@ describe('analyze', () => {
     assert.notEqual(results[0]!.faces[0]!.aus['AU12'], results[150]!.faces[0]!.aus['AU12']);
   });
 
+  it('reuses frame buffers without changing a result (no frame is overwritten while read)', async () => {
+    const run = (reuseBuffers: boolean) =>
+      lastValueFrom(analyze(SAMPLE_GROUP, { model, source: { reuseBuffers } }).pipe(toArray())).then(frames);
+    const [reused, fresh] = [await run(true), await run(false)];
+    assert.ok(reused.length > 50);
+    assert.deepEqual(
+      reused,
+      fresh.map((r, i) => ({ ...r, capturedAtMs: reused[i]!.capturedAtMs })),
+    );
+  });
+
   it('agrees with itself at batch 1 (within 1e-5): batching never mixes up faces', async () => {
     const single = await AUModel.create(DEFAULT_MODEL_PATH, { maxBatch: 1 });
     try {

@@ -138,6 +138,28 @@ describe('letterbox', () => {
     assert.deepEqual(back.box, { x: 2, y: 0, width: 4, height: 4 });
     assert.deepEqual(back.keypoints[0], { x: 4, y: 2 });
   });
+
+  it('beyond 4x, averages a 4x4 sample grid over each area: stripes blend, gradients keep their mean', () => {
+    // 640x40 frame to 64 px (footprint 10): red in 5-px stripes (period 10), green a ramp over x.
+    const [w, h] = [640, 40];
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        data[(y * w + x) * 3] = x % 10 < 5 ? 255 : 0;
+        data[(y * w + x) * 3 + 1] = Math.floor((x * 255) / (w - 1));
+      }
+    const frame: Frame = { sourceId: 't', index: 0, ptsMs: 0, capturedAtMs: 0, width: w, height: h, data };
+    const input = new Float32Array(64 * 64 * 3);
+    letterbox(frame, { x: 0, y: 0, width: w, height: h }, 64, input);
+    const row = 32 * 64 * 3; // an image row: 4 rows of image (30 to 33), the rest padding
+    for (let u = 0; u < 64; u++) {
+      const red = (input[row + u * 3]! + 1) * 127.5;
+      assert.ok(Math.abs(red - 127.5) < 1e-3, `stripes average to grey, not 0 or 255 (u=${u}: ${red})`);
+      const green = (input[row + u * 3 + 1]! + 1) * 127.5;
+      const exact = (255 * (u * 10 + 4.5)) / (w - 1); // the ramp's mean over the 10 px under u
+      assert.ok(Math.abs(green - exact) < 1.5, `u=${u}: ${green} vs ${exact}`);
+    }
+  });
 });
 
 describe('resolveFaceDetectorOptions', () => {

@@ -135,6 +135,28 @@ describe('fromFile', () => {
     assert.deepEqual(indices, [...Array(50).keys()]);
   });
 
+  it('reuseBuffers: released frames lend their buffers to later ones, pixels intact', async () => {
+    const checksum = (f: Frame): number => f.data.reduce((h, v, i) => (h + v * ((i % 251) + 1)) % 1e9, 0);
+    const fresh = (await collect(fromFile(SAMPLE_FACES, { fps: 10 }))).map(checksum);
+    const sums: number[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    const held: (() => void)[] = [];
+    await new Promise<void>((resolve, reject) => {
+      fromFile(SAMPLE_FACES, { fps: 10, highWaterMark: 3, reuseBuffers: true }).subscribe({
+        next: (frame) => {
+          sums.push(checksum(frame));
+          buffers.add(frame.data.buffer);
+          held.push(retainFrame(frame));
+          setTimeout(() => held.shift()?.(), 5);
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+    assert.deepEqual(sums, fresh, 'every frame has its own pixels when it is emitted');
+    assert.ok(buffers.size <= 4, `${buffers.size} buffers for ${sums.length} frames (highWaterMark 3)`);
+  });
+
   it('back-pressure: while frames stay retained, ffmpeg is paused and nothing more is emitted', async () => {
     const releases: (() => void)[] = [];
     const seen: number[] = [];

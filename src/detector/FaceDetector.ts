@@ -2,8 +2,8 @@
  * BlazeFace face detection on RGB24 frames: letterbox, one ONNX inference per pass, anchor
  * decoding, weighted NMS, faces in frame pixels.
  *
- * One detector owns one onnxruntime session and one preallocated input tensor, so calls run
- * one at a time (later calls wait for earlier ones). With `tile`, small faces in large frames
+ * One detector owns one onnxruntime session and one input tensor (moved to the session's worker
+ * and back, never copied), so calls run one at a time (later calls wait for earlier ones). With `tile`, small faces in large frames
  * are found by also running on overlapping tiles; faces cut by a tile edge give way to a
  * detection of the same face that no edge cuts.
  *
@@ -17,7 +17,7 @@
  * @see docs/detector.md
  */
 import { MediaError, ModelError } from '../errors.js';
-import { openSession, type OnnxSession } from '../model/openSession.js';
+import { openSession, type WorkerSession } from '../model/openSession.js';
 import type { Box, Face } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
 import { blazeFaceAnchors } from './blazeFaceAnchors.js';
@@ -37,14 +37,15 @@ export class FaceDetector {
   /** Side of the square detector input, in pixels (128 front, 256 back). */
   readonly inputSize: number;
   readonly options: ResolvedFaceDetectorOptions;
-  private readonly session: OnnxSession;
+  private readonly session: WorkerSession;
   private readonly io: BlazeFaceIo;
   private readonly anchors = blazeFaceAnchors();
-  private readonly input: Float32Array;
+  /** Letterboxed input; moved to the session's worker during a run and handed back after. */
+  private input: Float32Array;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
-  private constructor(session: OnnxSession, io: BlazeFaceIo, options: ResolvedFaceDetectorOptions) {
+  private constructor(session: WorkerSession, io: BlazeFaceIo, options: ResolvedFaceDetectorOptions) {
     this.session = session;
     this.io = io;
     this.options = options;
@@ -116,8 +117,12 @@ export class FaceDetector {
     const size = this.inputSize;
     let out: Record<string, { data: Float32Array }>;
     try {
-      out = await this.session.run({ [this.io.input]: { data: this.input, dims: [1, size, size, 3] } });
+      const feeds = { [this.io.input]: { data: this.input, dims: [1, size, size, 3] } };
+      const run = await this.session.runTransferring(feeds);
+      out = run.outputs;
+      this.input = run.feeds[this.io.input]?.data ?? new Float32Array(size * size * 3);
     } catch (cause) {
+      this.input = new Float32Array(size * size * 3); // a failed run does not hand it back
       throw new ModelError(
         'AUF_ERR_INFERENCE',
         `BlazeFace inference failed: ${String(cause)}. Check the model file (scripts/fetch-blazeface.sh --check) and the execution provider.`,

@@ -2,9 +2,12 @@
  * Samples a region of an RGB24 frame straight into the detector's NHWC float input, keeping
  * the aspect ratio and padding the rest ("letterbox"), without copying the frame first.
  *
- * Downscaling (the usual case: 1080p to 128 px) averages the exact source area under each
- * input pixel, so small faces are not aliased away; upscaling is bilinear. Values are RGB in
- * [-1, 1]; padding is black (-1) as in MediaPipe's `ImageToTensorCalculator`.
+ * Downscaling (the usual case: 720p or 1080p to 128 px) averages the source area under each
+ * input pixel, so small faces are not aliased away: exactly up to `MAX_TAPS`x, beyond that over
+ * a `MAX_TAPS` x `MAX_TAPS` grid of samples spread evenly over that area (1080p to 128 px would
+ * otherwise read ~225 pixels per input pixel; the grid costs 16 and keeps the low-pass). Upscaling
+ * is bilinear. Values are RGB in [-1, 1]; padding is black (-1) as in MediaPipe's
+ * `ImageToTensorCalculator`.
  */
 import type { Box, Face } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
@@ -19,6 +22,8 @@ export interface LetterboxTransform {
 }
 
 const PAD_VALUE = -1;
+/** Most source pixels averaged per axis for one input pixel. */
+const MAX_TAPS = 4;
 
 /** Per-axis filter taps: output i uses `idx[i*stride + k]` with weight `wt[...]`, `count[i]` of them. */
 interface Taps {
@@ -37,7 +42,7 @@ function axisTaps(
   limit: number,
 ): Taps {
   const footprint = 1 / scale;
-  const stride = Math.ceil(footprint) + 2;
+  const stride = footprint > MAX_TAPS ? MAX_TAPS : Math.ceil(footprint) + 2;
   const idx = new Int32Array(size * stride);
   const wt = new Float32Array(size * stride);
   const count = new Int32Array(size);
@@ -54,6 +59,13 @@ function axisTaps(
       idx[i * stride + 1] = Math.min(limit - 1, Math.max(0, i0 + 1));
       wt[i * stride + 1] = t;
       n = 2;
+    } else if (footprint > MAX_TAPS) {
+      // Nearest pixel at the centres of MAX_TAPS equal parts of the footprint, equal weights.
+      for (; n < MAX_TAPS; n++) {
+        const x = centre + ((n + 0.5) / MAX_TAPS - 0.5) * footprint;
+        idx[i * stride + n] = Math.min(limit - 1, Math.max(0, Math.floor(x)));
+        wt[i * stride + n] = 1 / MAX_TAPS;
+      }
     } else {
       const lo = Math.max(0, centre - footprint / 2);
       const hi = Math.min(limit, centre + footprint / 2);

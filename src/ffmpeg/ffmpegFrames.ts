@@ -36,6 +36,8 @@ export interface FfmpegFramesOptions {
   readonly firstIndex?: number;
   /** Maps showinfo's time (ms from the start of the decoded range) and the index to `ptsMs`. */
   readonly ptsMs: (showinfoMs: number, index: number) => number;
+  /** Reuse the pixel buffer of a frame every stage has released for a later frame. Defaults to false. */
+  readonly reuseBuffers?: boolean;
 }
 
 /** Cold: each subscription spawns its own ffmpeg; unsubscribing stops it. */
@@ -49,6 +51,8 @@ export function ffmpegFrames(
     const parser = new ShowinfoParser();
     const infos: ShowinfoFrame[] = [];
     const chunks: Buffer[] = [];
+    // Buffers of released frames (reuseBuffers): no allocation, page faults or GC per frame.
+    const spare: Buffer[] = [];
     let buffered = 0;
     let retained = 0;
     let index = options.firstIndex ?? 0;
@@ -83,7 +87,8 @@ export function ffmpegFrames(
     };
 
     function takeBytes(size: number): Buffer {
-      const out = Buffer.allocUnsafeSlow(size);
+      const reused = spare.pop();
+      const out = reused?.length === size ? reused : Buffer.allocUnsafeSlow(size);
       let offset = 0;
       while (offset < size) {
         const chunk = chunks[0] as Buffer;
@@ -129,6 +134,7 @@ export function ffmpegFrames(
             (f) => subscriber.next(f),
             () => {
               retained -= 1;
+              if (options.reuseBuffers && spare.length < highWaterMark) spare.push(data);
               pump();
             },
           );

@@ -42,6 +42,13 @@ export interface FileSourceOptions {
   readonly highWaterMark?: number;
   /** ffmpeg binary. Defaults to `resolveFfmpeg()`: FFMPEG_PATH, system ffmpeg >= 5, embedded. */
   readonly ffmpegPath?: string;
+  /**
+   * Reuse a frame's pixel buffer for a later frame once every stage has released the frame
+   * (operators/frameLease.ts). Only for pipelines whose frames never escape, such as `analyze`
+   * (which turns it on): a subscriber that keeps a frame would see its pixels overwritten.
+   * Saves a 2.7 MB allocation per 720p frame and the garbage collections it triggers. Defaults to false.
+   */
+  readonly reuseBuffers?: boolean;
 }
 
 const DEFAULTS: { readonly startMs: number; readonly highWaterMark: number } = {
@@ -60,6 +67,7 @@ export function fromFile(pathOrUrl: string, options: FileSourceOptions = {}): Ob
         sourceId: opts.sourceId ?? source,
         source,
         highWaterMark: opts.highWaterMark,
+        reuseBuffers: opts.reuseBuffers ?? false,
         ptsMs: (showinfoMs) => showinfoMs + opts.startMs,
       }),
     ),
