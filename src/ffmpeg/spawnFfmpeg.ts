@@ -3,7 +3,8 @@
  * line. `stop()` ends the process: SIGTERM, then SIGKILL after a short grace, so no ffmpeg
  * outlives its subscription (Node reaps the child, so there is no zombie either).
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 
 /** How long a stopped ffmpeg may take to exit after SIGTERM before SIGKILL, in ms. */
@@ -12,7 +13,9 @@ export const KILL_GRACE_MS = 500;
 const TAIL_LINES = 40;
 
 export interface FfmpegProcess {
-  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly child: ChildProcess;
+  /** ffmpeg's stdout when piped (the default); undefined when it went to `options.stdout`. */
+  readonly stdout?: Readable;
   /** ffmpeg's stdin when spawned with `{ stdin: true }` (encoders), else undefined. */
   readonly stdin?: Writable;
   /** The last stderr lines except showinfo's (for error classification and messages). */
@@ -25,20 +28,23 @@ export interface FfmpegProcess {
 
 /**
  * Starts `path args`; `onLine` gets every stderr line (without its line break) as it arrives.
- * A failure to start (ENOENT, EACCES) resolves `closed` with `null` and puts the reason in
- * `stderrTail`.
+ * `options.stdin` pipes ffmpeg's stdin; `options.stdout` sends its stdout to a socket (see
+ * rawOutput.ts) instead of a pipe. A failure to start (ENOENT, EACCES) resolves `closed` with
+ * `null` and puts the reason in `stderrTail`.
  */
 export function spawnFfmpeg(
   path: string,
   args: readonly string[],
   onLine?: (line: string) => void,
-  options: { readonly stdin?: boolean } = {},
+  options: { readonly stdin?: boolean; readonly stdout?: Socket } = {},
 ): FfmpegProcess {
-  const stdio = [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] as const;
-  const spawned = spawn(path, args, { stdio: [...stdio], windowsHide: true });
-  const stdin = spawned.stdin ?? undefined;
-  // Typed as the stdin-less child the decoders use; encoders get stdin from the field above.
-  const child = spawned as unknown as ChildProcessByStdio<null, Readable, Readable>;
+  const child = spawn(path, args, {
+    stdio: [options.stdin ? 'pipe' : 'ignore', options.stdout ?? 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  const stdin = child.stdin ?? undefined;
+  const stdout = child.stdout ?? undefined;
+  const stderr = child.stderr as Readable;
   const stderrTail: string[] = [];
   let partial = '';
   const pushLine = (line: string): void => {
@@ -50,8 +56,8 @@ export function spawnFfmpeg(
     }
     onLine?.(line);
   };
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
+  stderr.setEncoding('utf8');
+  stderr.on('data', (chunk: string) => {
     const lines = (partial + chunk).split(/\r?\n|\r/);
     partial = lines.pop() ?? '';
     for (const line of lines) pushLine(line);
@@ -75,6 +81,7 @@ export function spawnFfmpeg(
   let stopped = false;
   return {
     child,
+    ...(stdout ? { stdout } : {}),
     ...(stdin ? { stdin } : {}),
     stderrTail,
     closed,
@@ -83,7 +90,7 @@ export function spawnFfmpeg(
       stopped = true;
       child.kill('SIGTERM');
       // A paused ffmpeg blocked on a full pipe exits on EPIPE once its reader is gone.
-      child.stdout.destroy();
+      stdout?.destroy();
       stdin?.destroy();
       killTimer = setTimeout(() => {
         if (!exited) child.kill('SIGKILL');

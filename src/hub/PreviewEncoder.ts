@@ -127,7 +127,7 @@ export class PreviewEncoder {
       });
       slot.running = proc;
       const chunks: Buffer[] = [];
-      proc.child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      proc.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
       proc.stdin?.on('error', () => undefined); // EPIPE when ffmpeg fails: its exit code tells
       proc.stdin?.end(frame.data, release); // ffmpeg has read the pixels: the frame may go
       const code = await proc.closed;
