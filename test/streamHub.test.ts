@@ -109,7 +109,9 @@ describe('StreamHub', () => {
       );
       for (const m of metrics) {
         assert.ok(m.fpsIn > 0 && m.fpsIn < 60, `fpsIn ${m.fpsIn}`);
-        assert.ok(m.fpsOut > 0 && m.fpsOut <= m.fpsIn + 5, `fpsOut ${m.fpsOut}`);
+        // Rates span the time since each one's first event (under 5 s here), so out may briefly
+        // exceed in while results catch up; counts cannot.
+        assert.ok(m.fpsOut > 0 && m.fpsOut < 60, `fpsOut ${m.fpsOut}`);
         assert.ok(m.framesOut >= 4 && m.framesOut <= m.framesIn, `frames ${m.framesOut}/${m.framesIn}`);
         assert.ok(
           m.latencyMs.p50 > 0 && m.latencyMs.p95 >= m.latencyMs.p50,
