@@ -17,7 +17,7 @@ import { decodeArgs } from '../src/ffmpeg/ffmpegArgs.js';
 import { describeBinary, resolveFfmpeg, type FfmpegBinary } from '../src/ffmpeg/resolveFfmpeg.js';
 import { fromFile } from '../src/sources/fromFile.js';
 import { CLIP_FRAMES, makeClips } from './lib/clips.js';
-import { bestRate } from './lib/timing.js';
+import { bestRates } from './lib/timing.js';
 
 /** Runs `path args` to the end; returns frames seen (bytes / `frameBytes`, or the clip's count). */
 function runProcess(path: string, args: readonly string[], frameBytes: number | undefined): Promise<number> {
@@ -39,12 +39,12 @@ function countFromFile(clip: string, bin: FfmpegBinary): Promise<number> {
   return lastValueFrom(fromFile(clip, { ffmpegPath: bin.path }).pipe(reduce((n) => n + 1, 0)));
 }
 
-/** Best-of-`runs` frames/s of each decoding stage on `clip`, in the order of the file comment. */
+/** Best-of-`runs` frames/s (interleaved rounds) of each decoding stage on `clip`, in the order of the file comment. */
 export async function measureDecode(
   clip: string,
   frameBytes: number,
   bin: FfmpegBinary,
-  runs = 3,
+  runs = 5,
 ): Promise<[string, number][]> {
   const common = ['-hide_banner', '-nostats', '-nostdin', '-i', clip, '-map', '0:v:0'];
   const rows: [string, () => Promise<number>][] = [
@@ -60,15 +60,16 @@ export async function measureDecode(
     ['node reader, fromFile args', () => runProcess(bin.path, decodeArgs(bin, clip), frameBytes)],
     ['fromFile', () => countFromFile(clip, bin)],
   ];
-  const out: [string, number][] = [];
-  for (const [name, run] of rows) {
-    const fps = await bestRate(runs, run, (frames) => {
+  // Interleaved rounds: a burst of load hits every row of a round, not just one.
+  const rates = await bestRates(
+    runs,
+    rows.map(([, run]) => run),
+    (frames, i) => {
       if (Math.round(frames) !== CLIP_FRAMES)
-        throw new Error(`${name}: ${frames} frames, expected ${CLIP_FRAMES}`);
-    });
-    out.push([name, fps]);
-  }
-  return out;
+        throw new Error(`${rows[i]?.[0]}: ${frames} frames, expected ${CLIP_FRAMES}`);
+    },
+  );
+  return rows.map(([name], i) => [name, rates[i] ?? NaN]);
 }
 
 async function main(): Promise<void> {
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const binary = await resolveFfmpeg(flag > 0 ? process.argv[flag + 1] : undefined);
   const clips = makeClips();
   console.log(
-    `ffmpeg: ${describeBinary(binary)} (${binary.source}); best of 3 runs of ${CLIP_FRAMES} frames\n`,
+    `ffmpeg: ${describeBinary(binary)} (${binary.source}); best of 5 interleaved rounds of ${CLIP_FRAMES} frames\n`,
   );
   try {
     for (const [label, clip, bytes] of [

@@ -51,7 +51,7 @@ const { values } = parseArgs({
     providers: { type: 'string', default: 'cpu' },
     seconds: { type: 'string', default: '3' },
     'min-frames': { type: 'string' },
-    'decode-runs': { type: 'string', default: '2' },
+    'decode-runs': { type: 'string', default: '5' },
     repeat: { type: 'string', default: '1' },
     'high-water-mark': { type: 'string' },
     'torch-batches': { type: 'string', default: '1,8' },
@@ -95,7 +95,9 @@ if (sections.has('decode')) {
     }
     const [r720 = [], r1080 = []] = results;
     const reader = (rows: [string, number][]): number => rows[2]?.[1] ?? NaN;
-    emit(`### Decode, frames/s (best of ${values['decode-runs']} runs of ${CLIP_FRAMES} frames)\n`);
+    emit(
+      `### Decode, frames/s (best of ${values['decode-runs']} interleaved rounds of ${CLIP_FRAMES} frames)\n`,
+    );
     emit(
       markdownTable(
         ['stage', '720p', '720p vs reader', '1080p', '1080p vs reader'],

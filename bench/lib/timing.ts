@@ -38,11 +38,25 @@ export async function bestRate(
   fn: () => Promise<number>,
   check: (count: number) => void = () => undefined,
 ): Promise<number> {
-  let best = 0;
-  for (let i = 0; i < runs; i += 1) {
-    const { value, ms } = await timed(fn);
-    check(value);
-    best = Math.max(best, perSecond(value, ms));
+  return (await bestRates(runs, [fn], check))[0] ?? 0;
+}
+
+/**
+ * `bestRate` for several contenders, run in rounds (each once per round, in turn), so a burst of
+ * load on the machine slows every contender of a round rather than one: their ratios stay fair.
+ */
+export async function bestRates(
+  runs: number,
+  fns: readonly (() => Promise<number>)[],
+  check: (count: number, index: number) => void = () => undefined,
+): Promise<number[]> {
+  const best = fns.map(() => 0);
+  for (let round = 0; round < runs; round += 1) {
+    for (const [i, fn] of fns.entries()) {
+      const { value, ms } = await timed(fn);
+      check(value, i);
+      best[i] = Math.max(best[i] ?? 0, perSecond(value, ms));
+    }
   }
   return best;
 }
