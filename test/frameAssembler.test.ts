@@ -120,4 +120,25 @@ describe('ffmpegFrames over each channel', () => {
     assert.equal(await waitForNoFfmpeg(), 0);
     assert.equal(socketFolders(), before, 'no socket folder is left in the temp folder');
   });
+
+  it('falls back to the pipe when no socket can be made (no usable temporary folder)', async () => {
+    const binary = await resolveFfmpeg();
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = '/nonexistent/auformer-test';
+    try {
+      const frames = await lastValueFrom(
+        ffmpegFrames(binary.path, decodeArgs(binary, SAMPLE_FACES, { fps: 2, maxWidth: 160 }), {
+          sourceId: 's',
+          source: SAMPLE_FACES,
+          highWaterMark: 2,
+          ptsMs: (ms) => ms,
+        }).pipe(toArray()),
+      );
+      assert.equal(frames.length, 12);
+      assert.ok(frames.every((f) => f.data.length === 160 * 90 * 3));
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+  });
 });

@@ -39,9 +39,12 @@ export type RawOutputKind = 'socket' | 'pipe';
 
 export const DEFAULT_RAW_OUTPUT: RawOutputKind = process.platform === 'win32' ? 'pipe' : 'socket';
 
-/** Opens the channel; `kind` defaults to a socket except on Windows. */
+/**
+ * Opens the channel; `kind` defaults to a socket except on Windows. A socket that cannot be made
+ * (no writable temporary folder, a path too long for a socket name) falls back to the pipe.
+ */
 export async function openRawOutput(sink: ByteSink, kind = DEFAULT_RAW_OUTPUT): Promise<RawOutput> {
-  return kind === 'socket' ? socketOutput(sink) : pipeOutput(sink);
+  return kind === 'socket' ? socketOutput(sink).catch(() => pipeOutput(sink)) : pipeOutput(sink);
 }
 
 async function socketOutput(sink: ByteSink): Promise<RawOutput> {
