@@ -29,48 +29,19 @@ import { type Observable, Subject, type Subscription, takeUntil, tap } from 'rxj
 import { FaceDetector } from '../detector/FaceDetector.js';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { OptionError } from '../errors.js';
-import type { AUModel } from '../model/AUModel.js';
-import type { DetectEventsOptions } from '../operators/detectEvents.js';
-import type { InferAUsOptions } from '../operators/inferAUs.js';
-import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
-import { resolveTrackFacesOptions, type TrackFacesOptions } from '../operators/trackFaces.js';
 import type { Frame } from '../types/frame.js';
 import type { AnalysisRecord } from '../types/result.js';
 import type { SourceState, SourceStatus } from '../types/sourceStatus.js';
 import { livePipeline } from './livePipeline.js';
-import { PreviewEncoder, type PreviewImage, type PreviewOptions } from './PreviewEncoder.js';
+import { PreviewEncoder, type PreviewImage } from './PreviewEncoder.js';
 import { type SourceMetrics, SourceMetricsRecorder } from './sourceMetrics.js';
+import {
+  type HubPipelineOptions,
+  resolveStreamHubOptions,
+  type StreamHubOptions,
+} from './streamHubOptions.js';
 
-export interface StreamHubOptions {
-  /** The shared model. Required; its lifecycle stays with the caller (`close()` leaves it open). */
-  readonly model: AUModel;
-  /** A shared `FaceDetector` (left open on close) or options for the one the hub creates. Defaults to BlazeFace front. */
-  readonly detector?: FaceDetector | FaceDetectorOptions;
-  /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */
-  readonly track?: TrackFacesOptions | false;
-  /** Inference options: `maxHzPerTrack` keeps live CPUs real-time (held results). Defaults to `{}`. */
-  readonly infer?: InferAUsOptions;
-  /** Smoothing and hysteresis options, or `false`. Defaults to `false` (raw probabilities). */
-  readonly smooth?: SmoothAUsOptions | false;
-  /** Episode detection options, or `false`. Defaults to `false`. */
-  readonly events?: DetectEventsOptions | false;
-  /** Frames per source between the entry and their result before new ones are dropped. Defaults to 2. */
-  readonly maxInFlight?: number;
-  /**
-   * Low-rate JPEG previews of every source on `previews` (about one a second, 320 px wide by
-   * default; see `PreviewOptions`), or `false`. Defaults to `false` (no ffmpeg encodes).
-   */
-  readonly preview?: PreviewOptions | false;
-}
-
-const DEFAULTS = {
-  track: {},
-  infer: {},
-  smooth: false,
-  events: false,
-  maxInFlight: 2,
-  preview: false,
-} as const;
+export type { StreamHubOptions } from './streamHubOptions.js';
 
 /** A frame stream, or a live source's frames plus its status reports (`fromRtsp`, `playAsLive`). */
 export type HubSource =
@@ -111,7 +82,7 @@ export class StreamHub {
   readonly previews: Observable<PreviewImage>;
 
   private constructor(
-    private readonly options: Required<Omit<StreamHubOptions, 'detector' | 'preview'>>,
+    private readonly options: HubPipelineOptions,
     private readonly detector: FaceDetector,
     private readonly ownsDetector: boolean,
     private readonly preview: PreviewEncoder | undefined,
@@ -121,27 +92,12 @@ export class StreamHub {
 
   /** Checks the options and loads the face detector unless one is given. */
   static async create(options: StreamHubOptions): Promise<StreamHub> {
-    const o = { ...DEFAULTS, ...options };
-    if (!o.model || typeof o.model.infer !== 'function') {
-      throw new OptionError('StreamHub: "model" is required: pass an AUModel (await AUModel.create(path)).');
-    }
-    if (!Number.isInteger(o.maxInFlight) || o.maxInFlight < 1) {
-      throw new OptionError(
-        `StreamHub: "maxInFlight" must be an integer >= 1 (frames), got ${String(o.maxInFlight)}.`,
-      );
-    }
-    if (o.track !== false) resolveTrackFacesOptions(o.track);
-    const preview = o.preview === false ? undefined : new PreviewEncoder(o.preview);
+    const { pipeline, preview } = resolveStreamHubOptions(options);
+    const encoder = preview === false ? undefined : new PreviewEncoder(preview);
     const shared = options.detector instanceof FaceDetector ? options.detector : undefined;
     const detector =
       shared ?? (await FaceDetector.create(options.detector as FaceDetectorOptions | undefined));
-    const { model, track, infer, smooth, events, maxInFlight } = o;
-    return new StreamHub(
-      { model, track, infer, smooth, events, maxInFlight },
-      detector,
-      shared === undefined,
-      preview,
-    );
+    return new StreamHub(pipeline, detector, shared === undefined, encoder);
   }
 
   /** The ids of the sources added and not removed (ended and failed ones included). */
