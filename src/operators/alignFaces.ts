@@ -3,7 +3,8 @@
  * `inferAUs` feeds to the model. Synchronous: one crop costs well under a millisecond.
  *
  * Each `AlignedFace.crop` is computed on first read (then kept), from the frame's pixels: read
- * it while the frame is still in the pipeline (any synchronous stage, or after `retainFrame`).
+ * it while the frame is still in the pipeline (any synchronous stage, or after `retainFrame`),
+ * since a source with `reuseBuffers` (as in `analyze`) refills a released frame's buffer.
  * `inferAUs` never reads it: it warps each face straight into the model's batch tensor (see
  * `deferredWarp`), so the hot path allocates and copies no crop, and held faces are not warped.
  *
