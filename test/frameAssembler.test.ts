@@ -141,4 +141,25 @@ describe('ffmpegFrames over each channel', () => {
       else process.env['TMPDIR'] = saved;
     }
   });
+
+  it('leaves no file descriptor open after many decodes, finished or cut short', async () => {
+    const binary = await resolveFfmpeg();
+    const openFds = (): number => readdirSync('/proc/self/fd').length;
+    const decode = () =>
+      ffmpegFrames(binary.path, decodeArgs(binary, SAMPLE_FACES, { fps: 1, maxWidth: 64 }), {
+        sourceId: 's',
+        source: SAMPLE_FACES,
+        highWaterMark: 1,
+        ptsMs: (ms) => ms,
+      });
+    await lastValueFrom(decode().pipe(toArray())); // warm-up: lazily opened handles
+    const before = openFds();
+    for (let i = 0; i < 20; i++) {
+      const frames = await lastValueFrom(decode().pipe(take(i % 2 ? 1 : 100), toArray()));
+      assert.ok(frames.length >= 1);
+    }
+    assert.equal(await waitForNoFfmpeg(), 0);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // sockets close on the next ticks
+    assert.ok(openFds() <= before + 2, `${openFds()} descriptors open, ${before} before`);
+  });
 });
