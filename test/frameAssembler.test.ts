@@ -84,7 +84,9 @@ describe('FrameAssembler', () => {
       ],
     );
     assert.equal(a.unpairedBytes, 0);
-    assert.equal(a.waitingFrames, 0);
+    a.announce(info(2, 2, 120), out); // nothing stale is left: the next frame pairs exactly
+    feed(a, ramp(48, 12), 5, out);
+    assert.deepEqual([...(out[3]?.data ?? [])], [...ramp(48, 12)]);
   });
 });
 
@@ -161,5 +163,16 @@ describe('ffmpegFrames over each channel', () => {
     assert.equal(await waitForNoFfmpeg(), 0);
     await new Promise((resolve) => setTimeout(resolve, 200)); // sockets close on the next ticks
     assert.ok(openFds() <= before + 2, `${openFds()} descriptors open, ${before} before`);
+  });
+
+  it('a spawn that throws (a path with a NUL byte) ends in a typed error, not a hang', async () => {
+    const binary = await resolveFfmpeg();
+    const frames = ffmpegFrames('/usr/bin/ff\0mpeg', decodeArgs(binary, SAMPLE_FACES), {
+      sourceId: 's',
+      source: SAMPLE_FACES,
+      highWaterMark: 2,
+      ptsMs: (ms) => ms,
+    });
+    await assert.rejects(lastValueFrom(frames), { name: 'MediaError', code: 'AUF_ERR_DECODE' });
   });
 });

@@ -77,40 +77,32 @@ export function ffmpegFrames(
         pump();
       },
     };
-    openRawOutput(sink, options.output ?? DEFAULT_RAW_OUTPUT).then(
-      (opened) => {
-        output = opened;
-        if (done) return opened.close();
-        proc = spawnFfmpeg(
-          ffmpegPath,
-          args,
-          (line) => {
-            const info = parser.parse(line);
-            if (info) {
-              assembler.announce(info, ready);
-              pump();
-            }
-          },
-          opened.stdio === 'pipe' ? {} : { stdout: opened.stdio },
-        );
-        opened.attach(proc.stdout ?? null);
-        void Promise.all([proc.closed, opened.ended]).then(([code]) => {
-          exitCode = code;
-          ended = true;
+    openRawOutput(sink, options.output ?? DEFAULT_RAW_OUTPUT)
+      .then(start)
+      .catch((error: unknown) => {
+        // spawn can throw synchronously (EMFILE, bad arguments): a typed error, not a lost one.
+        if (!done)
+          fail(new MediaError('AUF_ERR_DECODE', options.source, `Cannot start ffmpeg: ${String(error)}`));
+      });
+
+    function start(opened: RawOutput): void {
+      output = opened;
+      if (done) return opened.close();
+      const onLine = (line: string): void => {
+        const info = parser.parse(line);
+        if (info) {
+          assembler.announce(info, ready);
           pump();
-        });
-      },
-      (error: unknown) => {
-        done = true;
-        subscriber.error(
-          new MediaError(
-            'AUF_ERR_DECODE',
-            options.source,
-            `Cannot open a channel for ffmpeg's video output: ${String(error)}`,
-          ),
-        );
-      },
-    );
+        }
+      };
+      proc = spawnFfmpeg(ffmpegPath, args, onLine, opened.stdio === 'pipe' ? {} : { stdout: opened.stdio });
+      opened.attach(proc.stdout ?? null);
+      void Promise.all([proc.closed, opened.ended]).then(([code]) => {
+        exitCode = code;
+        ended = true;
+        pump();
+      });
+    }
 
     function pump(): void {
       if (pumping || done) return;
