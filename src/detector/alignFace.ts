@@ -53,7 +53,7 @@ export function warpToTensor(
       let b: number;
       if (sx >= 0 && sy >= 0 && sx < fw - 1 && sy < fh - 1) {
         // Interior fast path (almost every pixel): the four taps inline as three lerps per
-        // channel (40% faster than weighting each tap; equal to sampleBilinear within 1e-12).
+        // channel (half the time of weighting each tap; equal to sampleBilinear up to rounding).
         const x0 = sx | 0;
         const y0 = sy | 0;
         const ax = sx - x0;

@@ -47,11 +47,6 @@ export class FrameAssembler {
     return this.spilled + (this.filling && !this.filling.info ? this.filling.filled : 0);
   }
 
-  /** Announced frames whose bytes have not all arrived. */
-  get waitingFrames(): number {
-    return this.infos.length + (this.filling?.info ? 1 : 0);
-  }
-
   /** A showinfo line announced a frame; frames it completes are pushed to `out`. */
   announce(info: ShowinfoFrame, out: AssembledFrame[]): void {
     this.infos.push(info);

@@ -9,7 +9,7 @@
  * batches   ----------[a b c]----------[d e f g]    (timer)      (full)
  * ```
  */
-import { ModelError } from '../errors.js';
+import type { ModelError } from '../errors.js';
 
 /**
  * Writes one crop (`cropLength` floats) into `target` starting at `offset`, synchronously; the
