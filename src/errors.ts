@@ -21,7 +21,12 @@ export type ErrorCode =
   | 'AUF_ERR_STREAM_CONNECT'
   | 'AUF_ERR_STREAM_NOT_FOUND'
   | 'AUF_ERR_STREAM_FAILED'
-  | 'AUF_ERR_CLIENT_MESSAGE';
+  | 'AUF_ERR_CLIENT_MESSAGE'
+  | 'AUF_ERR_DEPENDENCY_MISSING'
+  | 'AUF_ERR_REDIS_CONNECT'
+  | 'AUF_ERR_JOB_NOT_FOUND'
+  | 'AUF_ERR_OUTPUT_CONFLICT'
+  | 'AUF_ERR_PARTS_INCOMPLETE';
 
 /** Base class: `code` is stable across versions, `message` is for people. */
 export class AufError extends Error {
@@ -67,6 +72,17 @@ export class StreamError extends AufError {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'StreamError';
+  }
+}
+
+/**
+ * The distributed layer (`auformer-stream/distributed`): a missing optional dependency, an
+ * unreachable Redis, an unknown job, or outputs that cannot be assembled safely.
+ */
+export class DistributedError extends AufError {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'DistributedError';
   }
 }
 

@@ -64,6 +64,7 @@ export { FaceDetector } from './detector/FaceDetector.js';
 export type { FaceDetectorOptions, TileOptions } from './detector/faceDetectorOptions.js';
 export { alignmentTransform, warpToTensor } from './detector/alignFace.js';
 export { applySimilarity, estimateSimilarity, invertSimilarity } from './detector/similarity.js';
+export { boxIou } from './detector/boxIou.js';
 
 // Model
 export { AUModel } from './model/AUModel.js';

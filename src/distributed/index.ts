@@ -1,0 +1,22 @@
+/**
+ * `auformer-stream/distributed`: archive jobs on BullMQ across machines. The only entry point
+ * that needs the optional `bullmq` and `ioredis` packages; the core API never loads it.
+ * @see docs/distributed.md
+ */
+export { ArchiveQueue } from './ArchiveQueue.js';
+export type { ArchiveQueueOptions, SubmitOptions, SubmittedJob } from './ArchiveQueue.js';
+export { startWorker } from './startWorker.js';
+export type { ArchiveWorker, ArchiveWorkerOptions } from './startWorker.js';
+export type { ArchiveJobStatus } from './jobStatus.js';
+export type {
+  ArchiveFormat,
+  ArchivePipelineOptions,
+  MergeJobData,
+  PartCheckpoint,
+  PartJobData,
+  PartLine,
+  PartResult,
+  SuccessManifest,
+} from './archiveTypes.js';
+export { checkRedisSettings } from './checkRedisSettings.js';
+export { DistributedError } from '../errors.js';
