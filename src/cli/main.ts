@@ -16,6 +16,9 @@ Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
+  submit <video...> --queue <redis> --out <dir>   archive jobs for workers (needs bullmq, ioredis)
+  worker --queue <redis>            run archive jobs (docs/distributed.md)
+  jobs <list|status|retry|cancel|clean> --queue <redis>   manage archive jobs
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -30,6 +33,12 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runServe(rest, io);
       case 'plot':
         return await runPlot(rest, io);
+      case 'submit':
+        return await (await import('./submitCommand.js')).runSubmit(rest, io);
+      case 'worker':
+        return await (await import('./workerCommand.js')).runWorker(rest, io);
+      case 'jobs':
+        return await (await import('./jobsCommand.js')).runJobs(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -40,7 +49,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const usage = { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE }[command ?? ''] ?? USAGE;
+      const usage =
+        { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE, ...(await distributedUsages()) }[
+          command ?? ''
+        ] ?? USAGE;
       io.stderr.write(`auformer: ${error.message}\n\n${usage}\n`);
       return 2;
     }
@@ -50,6 +62,16 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The distributed commands' usages, loaded only when one of them failed to parse. */
+async function distributedUsages(): Promise<Record<string, string>> {
+  const [submit, worker, jobs] = await Promise.all([
+    import('./submitCommand.js'),
+    import('./workerCommand.js'),
+    import('./jobsCommand.js'),
+  ]);
+  return { submit: submit.SUBMIT_USAGE, worker: worker.WORKER_USAGE, jobs: jobs.JOBS_USAGE };
 }
 
 process.exitCode = await main(process.argv.slice(2));

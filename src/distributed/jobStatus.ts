@@ -52,8 +52,9 @@ export async function describeJob(job: Job<MergeJobData>, parts: Queue): Promise
     else if (typeof p.progress === 'object')
       doneMs += Math.max(0, (p.progress as PartCheckpoint).doneMs - range.startMs);
   });
-  const failedReason = job.failedReason || partJobs.find((p) => p?.failedReason)?.failedReason;
-  const code = codeInReason(partJobs.find((p) => p?.failedReason)?.failedReason ?? failedReason);
+  // A failed part fails the merge with "child ... failed": the part's reason is the useful one.
+  const failedReason = partJobs.find((p) => p?.failedReason)?.failedReason ?? (job.failedReason || undefined);
+  const code = codeInReason(failedReason);
   return {
     id: data.jobKey,
     input: data.input,

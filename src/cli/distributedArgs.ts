@@ -1,0 +1,25 @@
+/** Command-line pieces shared by `submit`, `worker` and `jobs`: the queue URL and durations. */
+import { UsageError } from './pipelineArgs.js';
+
+export const QUEUE_USAGE = `  --queue <redis://host:port>  the Redis that holds the queues (required)
+  --queue-name <name>          queue name prefix shared by submitters and workers (default auformer)`;
+
+export const QUEUE_OPTIONS = {
+  queue: { type: 'string' },
+  'queue-name': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function requireQueue(queue: string | undefined): string {
+  if (queue === undefined) throw new UsageError('--queue <redis://host:port> is required');
+  return queue;
+}
+
+/** `90`, `90s`, `10m`, `1.5h`, `500ms` -> ms; anything else is a `UsageError` naming `--name`. */
+export function durationMs(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`--${name} must be a duration like 90s, 10m or 1h, got '${value}'`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  return Number(match[1]) * unit;
+}
