@@ -88,6 +88,24 @@ describe('FrameAssembler', () => {
     feed(a, ramp(48, 12), 5, out);
     assert.deepEqual([...(out[3]?.data ?? [])], [...ramp(48, 12)]);
   });
+
+  it('regression: a read pending into scratch when a line sizes the set-aside bytes stays in order', () => {
+    // Under load the showinfo line can arrive while a read into the scratch buffer is pending:
+    // the frame filled from the set-aside bytes was left short, the pending bytes were set
+    // aside again, and the next read landed in the frame ahead of them (scrambled pixels).
+    const a = new FrameAssembler((size) => Buffer.alloc(size));
+    const out: AssembledFrame[] = [];
+    const bytes = ramp(0, 24);
+    a.target().set(bytes.subarray(0, 10));
+    a.wrote(10, out); // no line yet: set aside
+    const pending = a.target(); // scratch, since bytes are set aside
+    a.announce(info(4, 2, 0), out); // the line comes while that read is in flight
+    pending.set(bytes.subarray(10, 15));
+    a.wrote(5, out);
+    feed(a, bytes.subarray(15), 4, out);
+    assert.equal(out.length, 1);
+    assert.deepEqual([...out[0]!.data], [...bytes]);
+  });
 });
 
 describe('ffmpegFrames over each channel', () => {

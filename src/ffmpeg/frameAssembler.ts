@@ -65,6 +65,10 @@ export class FrameAssembler {
     if (this.intoScratch) {
       this.spill.push(Buffer.from(this.scratch.subarray(0, n)));
       this.spilled += n;
+      // A frame filled from set-aside bytes may still be short: these bytes come next in it,
+      // before any later read lands in it directly (else its bytes would be out of order).
+      const f = this.filling;
+      if (f?.info && f.filled < f.data.length) this.drainSpill(f, out);
       this.settle(out);
       return;
     }
@@ -118,6 +122,12 @@ export class FrameAssembler {
     this.lastSize = size;
     const f: Filling = { info, data: this.allocate(size), filled: 0 };
     this.filling = f;
+    this.drainSpill(f, out);
+  }
+
+  /** Moves set-aside bytes, oldest first, into `f` (which has its line); completes it when full. */
+  private drainSpill(f: Filling, out: AssembledFrame[]): void {
+    const size = f.data.length;
     while (f.filled < size && this.spill.length > 0) {
       const chunk = this.spill[0] as Buffer;
       const n = chunk.copy(f.data, f.filled);
