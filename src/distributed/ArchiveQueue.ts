@@ -69,13 +69,13 @@ export class ArchiveQueue {
     const { bullmq } = await loadEngines();
     const name = options.name ?? DEFAULT_QUEUE_NAME;
     const connection = await connectRedis(url);
-    return new ArchiveQueue(
-      connection,
-      new bullmq.FlowProducer({ connection }),
-      new bullmq.Queue(partsQueueName(name), { connection }),
-      new bullmq.Queue(mergeQueueName(name), { connection }),
-      name,
-    );
+    const flows = new bullmq.FlowProducer({ connection });
+    const parts = new bullmq.Queue(partsQueueName(name), { connection });
+    const merges = new bullmq.Queue(mergeQueueName(name), { connection });
+    // Connection errors while Redis restarts: the commands that need Redis reject on their own.
+    flows.on('error', () => undefined);
+    for (const queue of [parts, merges]) queue.on('error', () => undefined);
+    return new ArchiveQueue(connection, flows, parts, merges, name);
   }
 
   async submit(inputs: readonly string[], options: SubmitOptions): Promise<SubmittedJob[]> {

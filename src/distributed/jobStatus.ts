@@ -21,6 +21,8 @@ export interface ArchiveJobStatus {
   readonly failedReason?: string;
   readonly code?: string;
   readonly submittedAt: string;
+  /** The parts' log lines (`p<n>: resumed after ...`), in part order. */
+  readonly logs: readonly string[];
 }
 
 export async function findJob<T>(queue: Queue, id: string): Promise<Job<T>> {
@@ -43,6 +45,11 @@ export async function describeJob(job: Job<MergeJobData>, parts: Queue): Promise
     ),
   );
   const partStates = await Promise.all(partJobs.map((p) => (p ? p.getState() : 'missing')));
+  const logs = await Promise.all(
+    partJobs.map(async (p, i) =>
+      p?.id ? (await parts.getJobLogs(p.id)).logs.map((line) => `p${i}: ${line}`) : [],
+    ),
+  );
   let doneMs = 0;
   partJobs.forEach((p, i) => {
     if (!p) return;
@@ -67,5 +74,6 @@ export async function describeJob(job: Job<MergeJobData>, parts: Queue): Promise
     ...(failedReason ? { failedReason } : {}),
     ...(code ? { code } : {}),
     submittedAt: data.submittedAt,
+    logs: logs.flat(),
   };
 }

@@ -36,6 +36,8 @@ export interface PartJob {
   readonly data: PartJobData;
   readonly progress: unknown;
   updateProgress(value: PartCheckpoint): Promise<unknown>;
+  /** Appends to the job's log (BullMQ `job.log`), e.g. where a retry resumed. */
+  log(row: string): unknown;
 }
 
 export interface RunPartOptions {
@@ -58,6 +60,10 @@ export async function runPart(job: PartJob, options: RunPartOptions = {}): Promi
     copyFileSync(resume.tmp, tmp);
     truncateSync(tmp, resume.bytes);
   }
+  if (resume)
+    await Promise.resolve(
+      job.log(`resumed after ${resume.doneMs} ms from a checkpoint of ${resume.rows} rows`),
+    );
   const fd = openSync(tmp, resume ? 'a' : 'w');
   let bytes = resume?.bytes ?? 0;
   let rows = resume?.rows ?? 0;

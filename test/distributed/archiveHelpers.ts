@@ -51,7 +51,12 @@ export function spawnWorker(url: string, extra: readonly string[] = []): WorkerP
     stderr: () => stderr,
     exited,
     kill9: () => {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // already gone
+      }
     },
   };
 }
