@@ -46,7 +46,10 @@ export class TrackJoiner {
   /** The frame with global track ids; remembers it for the next segment's matching. */
   mapFrame(frame: FrameResult): FrameResult {
     if (!this.matched) this.matchPreRoll();
-    const mapped = { ...frame, faces: frame.faces.map((f) => ({ ...f, trackId: this.globalId(f.trackId) })) };
+    const faces = frame.faces.map((f) => ({ ...f, trackId: this.globalId(f.trackId) }));
+    // trackFaces emits faces by trackId; renumbered ids keep that order.
+    if (this.enabled) faces.sort((a, b) => a.trackId - b.trackId);
+    const mapped = { ...frame, faces };
     this.window.push(mapped);
     while (this.window.length > 0 && this.window[0]!.ptsMs < frame.ptsMs - this.windowMs) this.window.shift();
     return mapped;

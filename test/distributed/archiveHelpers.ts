@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lastValueFrom } from 'rxjs';
-import { analyze, AUModel, toCsv } from '../../src/index.js';
+import { identity, lastValueFrom } from 'rxjs';
+import { analyze, type AnalyzeOptions, AUModel, toCsv, toEventsCsv } from '../../src/index.js';
 import { REPO_ROOT, SAMPLE_FACES, SAMPLE_GROUP, run, SYSTEM_FFMPEG } from '../helpers/media.js';
 
 /** `count` clips of `seconds` at 320 px wide, cut from the two samples at different offsets. */
@@ -76,11 +76,23 @@ export async function waitFor<T>(
   }
 }
 
-/** The CSV a single-process `analyze` (what `auformer analyze` runs) writes for `input`. */
-export async function referenceCsv(input: string, out: string, model: AUModel): Promise<string> {
+/**
+ * The CSV a single-process `analyze` (what `auformer analyze` runs) writes for `input`, and its
+ * events CSV at `<out>.events.csv` when `options.events` is set.
+ */
+export async function referenceCsv(
+  input: string,
+  out: string,
+  model: AUModel,
+  options: Omit<AnalyzeOptions, 'model'> = {},
+): Promise<string> {
   const card = model.card;
+  const smoothed = options.smooth !== undefined && options.smooth !== false;
   await lastValueFrom(
-    analyze(input, { model }).pipe(toCsv(out, { auNames: card.auNames, thresholds: card.thresholds })),
+    analyze(input, { ...options, model }).pipe(
+      toCsv(out, { auNames: card.auNames, thresholds: card.thresholds, smoothed }),
+      options.events ? toEventsCsv(`${out}.events.csv`) : identity,
+    ),
     { defaultValue: undefined },
   );
   return out;

@@ -1,0 +1,112 @@
+/**
+ * `--chunk`: a long file split into parts, each decoded with a pre-roll, merged back. Raw
+ * values are per frame, so they must equal an unchunked run; track ids must be joined across
+ * the boundaries; smoothed values may differ only by the documented pre-roll tolerance.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ArchiveQueue, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
+import { AUModel, DEFAULT_MODEL_PATH } from '../../src/index.js';
+import { makeTempDir } from '../helpers/media.js';
+import { assertSameCsv, makeClips, referenceCsv, waitFor } from './archiveHelpers.js';
+import { startRedis, type RedisServer } from './redisServer.js';
+
+/** docs/distributed.md: smoothed values within this of an unchunked run, given a 1 s pre-roll. */
+const SMOOTHED_TOLERANCE = 1e-3;
+
+describe('chunked archive jobs', { timeout: 150_000 }, () => {
+  let redis: RedisServer;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let queue: ArchiveQueue;
+  let worker: ArchiveWorker;
+  let model: AUModel;
+  before(async () => {
+    [redis, temp, model] = await Promise.all([
+      startRedis(),
+      makeTempDir(),
+      AUModel.create(DEFAULT_MODEL_PATH),
+    ]);
+    queue = await ArchiveQueue.connect(redis.url);
+    worker = await startWorker(redis.url, { concurrency: 2, onWarning: () => undefined });
+  });
+  after(async () => {
+    await worker.close();
+    await queue.close();
+    await model.dispose();
+    await redis.stop();
+    await temp.cleanup();
+  });
+
+  const finish = (id: string): Promise<true> =>
+    waitFor(`job ${id}`, 120_000, async () => {
+      const s = await queue.status(id);
+      assert.notEqual(s.state, 'failed', s.failedReason);
+      return s.state === 'completed' ? true : undefined;
+    });
+
+  it('a file in three parts gives the frames, values and track ids of an unchunked run', async () => {
+    const [clip] = await makeClips(temp.dir, 1, 6);
+    const out = join(temp.dir, 'chunked');
+    const [job] = await queue.submit([clip!], { outDir: out, chunkMs: 2000, preRollMs: 1000 });
+    assert.equal(job?.parts, 3);
+    await finish(job!.id);
+    const expected = await referenceCsv(clip!, join(temp.dir, 'unchunked.csv'), model);
+    const rows = await assertSameCsv(join(out, 'clip0', 'clip0.csv'), expected);
+    assert.ok(rows >= 170, `${rows} rows`);
+  });
+
+  it('several people, smoothing and events: ids joined, smoothed values within the tolerance', async () => {
+    const [, group] = await makeClips(temp.dir, 2, 3);
+    const options = { smooth: { method: 'ema' as const }, events: {} };
+    const out = join(temp.dir, 'group');
+    const [job] = await queue.submit([group!], { outDir: out, chunkMs: 1000, preRollMs: 1000, options });
+    assert.equal(job?.parts, 3);
+    await finish(job!.id);
+    const expected = await referenceCsv(group!, join(temp.dir, 'group.csv'), model, options);
+    const actualPath = join(out, 'clip1', 'clip1.csv');
+    const [a, e] = await Promise.all([readCsv(actualPath), readCsv(expected)]);
+    assert.deepEqual(a.header, e.header);
+    assert.equal(a.rows.length, e.rows.length);
+    const col = (name: string): number => e.header.indexOf(name);
+    let worst = 0;
+    e.rows.forEach((row, r) => {
+      for (const name of ['frame', 'face_id', 'pts_ms', 'face_x', 'AU12_p', 'AU04_p']) {
+        assert.equal(a.rows[r]![col(name)], row[col(name)], `row ${r} ${name}`);
+      }
+      for (const name of e.header.filter((h) => h.endsWith('_s'))) {
+        worst = Math.max(worst, Math.abs(Number(a.rows[r]![col(name)]) - Number(row[col(name)])));
+      }
+    });
+    assert.ok(worst <= SMOOTHED_TOLERANCE, `smoothed values differ by up to ${worst}`);
+    assert.ok(new Set(e.rows.map((row) => row[col('face_id')])).size >= 2, 'several tracks');
+    await assertSameCsv(join(out, 'clip1', 'clip1.csv'), expected, SMOOTHED_TOLERANCE);
+    // Episodes, also those a boundary cut in two, are those of the unchunked run (any order).
+    const sorted = async (p: string): Promise<string[]> =>
+      (await readFile(p, 'utf8')).trimEnd().split('\n').slice(1).sort();
+    const events = await sorted(join(out, 'clip1', 'clip1.events.csv'));
+    assert.ok(events.length > 5, `${events.length} events`);
+    const reference = await sorted(`${expected}.events.csv`);
+    assert.equal(events.length, reference.length);
+    events.forEach((row, i) =>
+      row.split(',').forEach((cell, c) => {
+        const want = reference[i]!.split(',')[c]!;
+        if (c < 3) assert.equal(cell, want, `event ${i}`);
+        else
+          assert.ok(
+            Math.abs(Number(cell) - Number(want)) <= SMOOTHED_TOLERANCE,
+            `event ${i}: ${row} vs ${reference[i]}`,
+          );
+      }),
+    );
+  });
+});
+
+async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
+  const [header, ...rows] = (await readFile(path, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','));
+  return { header: header!, rows };
+}
