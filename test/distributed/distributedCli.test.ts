@@ -1,0 +1,120 @@
+/**
+ * The distributed commands as a user runs them: `auformer submit --wait` with progress,
+ * `auformer jobs list|status|clean`, a worker that drains on SIGTERM (its active job completes,
+ * then it exits 0), and usage errors (exit 2) before anything touches Redis.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ArchiveQueue } from '../../src/distributed/index.js';
+import { makeTempDir, REPO_ROOT } from '../helpers/media.js';
+import { makeClips, spawnWorker, waitFor, type WorkerProcess } from './archiveHelpers.js';
+import { startRedis, type RedisServer } from './redisServer.js';
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function auformer(args: readonly string[], timeoutMs = 90_000): Promise<Result> {
+  const cli = ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args];
+  return new Promise((resolve) => {
+    execFile(process.execPath, cli, { cwd: REPO_ROOT, timeout: timeoutMs }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('auformer submit / worker / jobs', { timeout: 150_000 }, () => {
+  let redis: RedisServer;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  const workers: WorkerProcess[] = [];
+  before(async () => {
+    [redis, temp] = await Promise.all([startRedis(), makeTempDir()]);
+  });
+  after(async () => {
+    for (const w of workers) w.kill9();
+    await Promise.all(workers.map((w) => w.exited));
+    await redis.stop();
+    await temp.cleanup();
+  });
+
+  it('usage errors exit 2 and name the missing option', async () => {
+    const noQueue = await auformer(['submit', 'a.mp4', '--out', temp.dir]);
+    assert.equal(noQueue.code, 2);
+    assert.match(noQueue.stderr, /--queue <redis:\/\/host:port> is required/);
+    assert.match(noQueue.stderr, /Usage: auformer submit/);
+    const badChunk = await auformer([
+      'submit',
+      'a.mp4',
+      '--out',
+      temp.dir,
+      '--queue',
+      redis.url,
+      '--chunk',
+      'soon',
+    ]);
+    assert.equal(badChunk.code, 2);
+    assert.match(badChunk.stderr, /--chunk must be a duration like 90s/);
+    const noAction = await auformer(['jobs', '--queue', redis.url]);
+    assert.equal(noAction.code, 2);
+    const unreachable = await auformer(['jobs', 'list', '--queue', 'redis://127.0.0.1:1']);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /AUF_ERR_REDIS_CONNECT/);
+  });
+
+  it('submit --wait follows the batch to the end; jobs list, status and clean', async () => {
+    const clips = await makeClips(temp.dir, 2, 1.5);
+    const out = join(temp.dir, 'out');
+    workers.push(spawnWorker(redis.url));
+    const submitted = await auformer(['submit', ...clips, '--queue', redis.url, '--out', out, '--wait']);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    const ids = submitted.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0]!);
+    assert.equal(ids.length, 2);
+    assert.match(submitted.stderr, /2\/2 jobs done, 0 failed, 100% of 0:03 media/);
+    await stat(join(out, 'clip1', '_SUCCESS.json'));
+    const again = await auformer(['submit', ...clips, '--queue', redis.url, '--out', out]);
+    assert.match(again.stdout, /\(already submitted\)\n.*\(already submitted\)\n$/);
+    const list = await auformer(['jobs', 'list', '--queue', redis.url]);
+    assert.equal(list.stdout.trim().split('\n').length, 2);
+    assert.match(list.stdout, new RegExp(`${ids[0]}  completed  parts=1/1`));
+    const status = await auformer(['jobs', 'status', ids[1]!, '--queue', redis.url]);
+    assert.equal(status.code, 0);
+    assert.equal((JSON.parse(status.stdout) as { state: string }).state, 'completed');
+    const missing = await auformer(['jobs', 'status', 'auf-nope', '--queue', redis.url]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /AUF_ERR_JOB_NOT_FOUND/);
+    const clean = await auformer(['jobs', 'clean', '--queue', redis.url]);
+    assert.match(clean.stdout, /removed 4 jobs/);
+  });
+
+  it('SIGTERM drains: the active job completes, then the worker exits 0', async () => {
+    for (const w of workers.splice(0)) {
+      w.kill9();
+      await w.exited;
+    }
+    const [clip] = await makeClips(join(temp.dir), 1, 4);
+    const worker = spawnWorker(redis.url);
+    workers.push(worker);
+    const queue = await ArchiveQueue.connect(redis.url);
+    try {
+      const [job] = await queue.submit([clip!], { outDir: join(temp.dir, 'drain') });
+      await waitFor('the part to run', 60_000, async () =>
+        (await queue.status(job!.id)).doneMs > 0 ? true : undefined,
+      );
+      worker.child.kill('SIGTERM');
+      assert.equal(await worker.exited, 0, worker.stderr());
+      assert.match(worker.stderr(), /draining/);
+      const status = await queue.status(job!.id);
+      assert.equal(status.partStates[0], 'completed', 'the active part finished before exit');
+    } finally {
+      await queue.close();
+    }
+  });
+});
