@@ -20,3 +20,13 @@ export type {
 } from './archiveTypes.js';
 export { checkRedisSettings } from './checkRedisSettings.js';
 export { DistributedError } from '../errors.js';
+
+// Results plane: Redis Streams
+export { connectRedis } from './connectRedis.js';
+export type { ConnectOptions } from './connectRedis.js';
+export { toRedisStream } from './toRedisStream.js';
+export type { RedisStreamSinkOptions, RedisStreamSinkStats } from './toRedisStream.js';
+export { fromRedisStream } from './fromRedisStream.js';
+export type { RedisStreamSourceOptions, RedisStreamSourceStats } from './fromRedisStream.js';
+export { serveGateway } from './serveGateway.js';
+export type { Gateway, GatewayOptions } from './serveGateway.js';
