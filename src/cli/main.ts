@@ -19,6 +19,7 @@ Commands:
   submit <video...> --queue <redis> --out <dir>   archive jobs for workers (needs bullmq, ioredis)
   worker --queue <redis>            run archive jobs (docs/distributed.md)
   jobs <list|status|retry|cancel|clean> --queue <redis>   manage archive jobs
+  gateway --from <redis> --ws <host:port>   serve results streams to WebSocket viewers
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -39,6 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./workerCommand.js')).runWorker(rest, io);
       case 'jobs':
         return await (await import('./jobsCommand.js')).runJobs(rest, io);
+      case 'gateway':
+        return await (await import('./gatewayCommand.js')).runGateway(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -66,12 +69,18 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** The distributed commands' usages, loaded only when one of them failed to parse. */
 async function distributedUsages(): Promise<Record<string, string>> {
-  const [submit, worker, jobs] = await Promise.all([
+  const [submit, worker, jobs, gateway] = await Promise.all([
     import('./submitCommand.js'),
     import('./workerCommand.js'),
     import('./jobsCommand.js'),
+    import('./gatewayCommand.js'),
   ]);
-  return { submit: submit.SUBMIT_USAGE, worker: worker.WORKER_USAGE, jobs: jobs.JOBS_USAGE };
+  return {
+    submit: submit.SUBMIT_USAGE,
+    worker: worker.WORKER_USAGE,
+    jobs: jobs.JOBS_USAGE,
+    gateway: gateway.GATEWAY_USAGE,
+  };
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -111,7 +111,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
 }
 
 /** `host:port`, `:port` or `[v6]:port`. */
-function parseAddress(text: string): { host: string; port: number } {
+export function parseAddress(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || port > 65535)

@@ -4,12 +4,14 @@
  * then it exits 0), and usage errors (exit 2) before anything touches Redis.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ArchiveQueue } from '../../src/distributed/index.js';
+import { from, lastValueFrom } from 'rxjs';
+import { ArchiveQueue, connectRedis, toRedisStream } from '../../src/distributed/index.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/media.js';
+import { sampleFrame, TestClient } from '../websocket.helpers.js';
 import { makeClips, spawnWorker, waitFor, type WorkerProcess } from './archiveHelpers.js';
 import { startRedis, type RedisServer } from './redisServer.js';
 
@@ -28,7 +30,7 @@ function auformer(args: readonly string[], timeoutMs = 90_000): Promise<Result> 
   });
 }
 
-describe('auformer submit / worker / jobs', { timeout: 150_000 }, () => {
+describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () => {
   let redis: RedisServer;
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   const workers: WorkerProcess[] = [];
@@ -116,5 +118,43 @@ describe('auformer submit / worker / jobs', { timeout: 150_000 }, () => {
     } finally {
       await queue.close();
     }
+  });
+
+  it('gateway --from serves the streams to a WebSocket viewer and stops on SIGTERM', async () => {
+    const cli = ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'gateway', '--from', redis.url];
+    const child = spawn(process.execPath, [...cli, '--ws', '127.0.0.1:0', '--prefix', 'cli'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const url = await waitFor(
+        'the gateway URL',
+        30_000,
+        async () => /listening on (ws:\S+)/.exec(stderr)?.[1],
+      );
+      const { client } = await TestClient.open(url);
+      client.send({ type: 'subscribe', sources: '*' });
+      await client.next('subscription');
+      const connection = await connectRedis(redis.url);
+      await waitFor('the frame', 20_000, async () => {
+        await lastValueFrom(
+          from([sampleFrame('cam9', 7)]).pipe(toRedisStream(connection, { prefix: 'cli' })),
+          {
+            defaultValue: undefined,
+          },
+        );
+        return client.all('frame').length > 0 ? true : undefined;
+      });
+      assert.equal(client.all('frame')[0]?.index, 7);
+      connection.disconnect();
+      await client.dispose();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /gateway stopped/);
   });
 });
