@@ -34,6 +34,8 @@ export interface AnalyzeArgs {
   /** `--plot`: timeline PNG path. */
   readonly plotOut: string | undefined;
   readonly modelPath: string | undefined;
+  /** `--infer` URLs, when the model runs on inference servers. */
+  readonly inferUrls: readonly string[] | undefined;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly options: Omit<AnalyzeOptions, 'model'>;
@@ -59,7 +61,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   const help = v.help === true;
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one video, image or folder');
-  const { outputs, modelPath, modelOptions, source, ...stages } = parsePipelineValues(v, ['results.csv']);
+  const { outputs, modelPath, inferUrls, modelOptions, source, ...stages } = parsePipelineValues(v, ['results.csv']);
   if (v.annotate !== undefined && parsed.positionals.length !== 1)
     throw new UsageError('--annotate needs exactly one video input');
   if (v.plot !== undefined && !/\.png$/i.test(v.plot))
@@ -75,6 +77,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     annotateOut: v.annotate,
     plotOut: v.plot,
     modelPath,
+    inferUrls,
     quiet: v.quiet === true,
     help,
     options: {
