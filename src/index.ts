@@ -84,6 +84,8 @@ export type { OpenAUModelOptions } from './remote/openAUModel.js';
 export { cropsToUint8, uint8CropWriter } from './remote/uint8Crops.js';
 export { INFERENCE_HEADER, decodeKServeBody, encodeKServeBody } from './remote/kserveBody.js';
 export type { KServeBody } from './remote/kserveBody.js';
+export { startInferServer } from './server/inferServer.js';
+export type { InferServer, InferServerOptions } from './server/inferServer.js';
 
 // Operators
 export { detectFaces } from './operators/detectFaces.js';

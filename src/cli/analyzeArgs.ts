@@ -61,7 +61,9 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   const help = v.help === true;
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one video, image or folder');
-  const { outputs, modelPath, inferUrls, modelOptions, source, ...stages } = parsePipelineValues(v, ['results.csv']);
+  const { outputs, modelPath, inferUrls, modelOptions, source, ...stages } = parsePipelineValues(v, [
+    'results.csv',
+  ]);
   if (v.annotate !== undefined && parsed.positionals.length !== 1)
     throw new UsageError('--annotate needs exactly one video input');
   if (v.plot !== undefined && !/\.png$/i.test(v.plot))

@@ -34,7 +34,10 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
     io.stdout.write(`${ANALYZE_USAGE}\n`);
     return 0;
   }
-  const model = await openAUModel(args.inferUrls ?? args.modelPath ?? DEFAULT_MODEL_PATH, args.options.modelOptions);
+  const model = await openAUModel(
+    args.inferUrls ?? args.modelPath ?? DEFAULT_MODEL_PATH,
+    args.options.modelOptions,
+  );
   try {
     if (model.card.untrained) io.stderr.write(untrainedNotice(model.card));
     const sources = await Promise.all(
@@ -52,7 +55,12 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
   }
 }
 
-async function run(args: AnalyzeArgs, model: AUInferenceModel, sources: SourceInfo[], io: CommandIO): Promise<number> {
+async function run(
+  args: AnalyzeArgs,
+  model: AUInferenceModel,
+  sources: SourceInfo[],
+  io: CommandIO,
+): Promise<number> {
   const durations = new Map(sources.map((s) => [s.sourceId, s.durationMs ?? 0]));
   const totalMs = [...durations.values()].reduce((a, b) => a + b, 0);
   const progress = args.quiet ? undefined : createProgress({ durationMs: totalMs, stream: io.stderr });

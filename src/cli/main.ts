@@ -6,6 +6,7 @@
 import { AufError } from '../errors.js';
 import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
 import { runAnalyze } from './analyzeCommand.js';
+import { INFER_SERVER_USAGE, runInferServer } from './inferServerCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
@@ -16,6 +17,7 @@ Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
+  infer-server                      serve the model to other hosts (KServe v2 / Triton protocol)
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -30,6 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runServe(rest, io);
       case 'plot':
         return await runPlot(rest, io);
+      case 'infer-server':
+        return await runInferServer(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -40,7 +44,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const usage = { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE }[command ?? ''] ?? USAGE;
+      const usage =
+        { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE, 'infer-server': INFER_SERVER_USAGE }[
+          command ?? ''
+        ] ?? USAGE;
       io.stderr.write(`auformer: ${error.message}\n\n${usage}\n`);
       return 2;
     }

@@ -119,15 +119,21 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
 }
 
 /** `--infer a,b`: http(s) URLs, not with `--model` (the servers hold the model). */
-function parseInferUrls(infer: string | undefined, model: string | undefined, token: string | undefined): string[] | undefined {
+function parseInferUrls(
+  infer: string | undefined,
+  model: string | undefined,
+  token: string | undefined,
+): string[] | undefined {
   if (infer === undefined) {
     if (token !== undefined) throw new UsageError('--infer-token needs --infer');
     return undefined;
   }
-  if (model !== undefined) throw new UsageError('give --model or --infer, not both (the inference server holds the model)');
+  if (model !== undefined)
+    throw new UsageError('give --model or --infer, not both (the inference server holds the model)');
   const urls = infer.split(',').map((u) => u.trim());
   for (const url of urls) {
-    if (!/^https?:\/\/[^\s]+$/i.test(url)) throw new UsageError(`--infer takes http(s):// URLs separated by commas, got '${url}'`);
+    if (!/^https?:\/\/[^\s]+$/i.test(url))
+      throw new UsageError(`--infer takes http(s):// URLs separated by commas, got '${url}'`);
   }
   return urls;
 }

@@ -13,7 +13,6 @@ import { publishHubMetrics } from '../dashboard/publishHubMetrics.js';
 import { type DashboardServer, serveDashboard } from '../dashboard/serveDashboard.js';
 import { type HubSourceMetrics, type HubSource, StreamHub } from '../hub/StreamHub.js';
 import { playAsLive } from '../hub/playAsLive.js';
-import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import { openAUModel } from '../remote/openAUModel.js';
 import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import { describeSmoothing } from '../operators/smoothAUs.js';

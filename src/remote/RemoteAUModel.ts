@@ -24,7 +24,12 @@
 import { hostname } from 'node:os';
 import { ModelError, OptionError } from '../errors.js';
 import type { AUInferenceModel } from '../model/auInferenceModel.js';
-import { type AUModelStats, type BatchOutcome, type CropWriter, MicroBatcher } from '../model/microBatcher.js';
+import {
+  type AUModelStats,
+  type BatchOutcome,
+  type CropWriter,
+  MicroBatcher,
+} from '../model/microBatcher.js';
 import { sigmoid } from '../model/sigmoid.js';
 import type { ModelCard } from '../types/model.js';
 import { type RemoteModelInfo, type CropDatatype } from './remoteModelInfo.js';
@@ -67,23 +72,40 @@ export class RemoteAUModel implements AUInferenceModel {
     private readonly o: Required<Omit<RemoteAUModelOptions, 'token' | 'datatype'>>,
   ) {
     this.cropLength = 3 * card.inputHeight * card.inputWidth;
-    this.batcher = new MicroBatcher(maxBatch, o.maxWaitMs, this.cropLength, (t, n) => this.runBatch(t, n), o.maxInFlight);
+    this.batcher = new MicroBatcher(
+      maxBatch,
+      o.maxWaitMs,
+      this.cropLength,
+      (t, n) => this.runBatch(t, n),
+      o.maxInFlight,
+    );
   }
 
   /**
    * Connects to every URL (a server, or `.../v2/models/NAME`) at once; resolves when one is
    * ready (the others join when they come up), rejects with the first one's error when none is.
    */
-  static async create(urls: string | readonly string[], options: RemoteAUModelOptions = {}): Promise<RemoteAUModel> {
+  static async create(
+    urls: string | readonly string[],
+    options: RemoteAUModelOptions = {},
+  ): Promise<RemoteAUModel> {
     const o = { ...DEFAULTS, clientId: `${hostname()}:${process.pid}`, ...options };
     const list = typeof urls === 'string' ? [urls] : urls;
     if (list.length === 0) throw new OptionError('RemoteAUModel: give at least one server URL');
-    for (const [name, min] of [['maxBatch', 1], ['maxInFlight', 1], ['timeoutMs', 1]] as const) {
-      if (!Number.isInteger(o[name]) || o[name] < min) throw new OptionError(`RemoteAUModel: ${name} must be an integer >= ${min}, got ${o[name]}`);
+    for (const [name, min] of [
+      ['maxBatch', 1],
+      ['maxInFlight', 1],
+      ['timeoutMs', 1],
+    ] as const) {
+      if (!Number.isInteger(o[name]) || o[name] < min)
+        throw new OptionError(`RemoteAUModel: ${name} must be an integer >= ${min}, got ${o[name]}`);
     }
-    if (!(o.maxWaitMs >= 0)) throw new OptionError(`RemoteAUModel: maxWaitMs must be >= 0, got ${o.maxWaitMs}`);
+    if (!(o.maxWaitMs >= 0))
+      throw new OptionError(`RemoteAUModel: maxWaitMs must be >= 0, got ${o.maxWaitMs}`);
     if (!['auto', 'FP32', 'UINT8'].includes(o.datatype)) {
-      throw new OptionError(`RemoteAUModel: datatype must be 'auto', 'FP32' or 'UINT8', got '${String(o.datatype)}'`);
+      throw new OptionError(
+        `RemoteAUModel: datatype must be 'auto', 'FP32' or 'UINT8', got '${String(o.datatype)}'`,
+      );
     }
     const endpoints = list.map((url) => new RemoteEndpoint(parseModelLocation(url), o.token));
     const outcomes = await Promise.allSettled(endpoints.map((e) => e.connect(o.timeoutMs)));
@@ -92,9 +114,12 @@ export class RemoteAUModel implements AUInferenceModel {
     const first = infos[0];
     if (!first) throw (outcomes[0] as PromiseRejectedResult).reason;
     for (const info of infos) assertSameModel(first, info);
-    const datatype = o.datatype === 'auto' ? (first.datatypes.includes('UINT8') ? 'UINT8' : 'FP32') : o.datatype;
+    const datatype =
+      o.datatype === 'auto' ? (first.datatypes.includes('UINT8') ? 'UINT8' : 'FP32') : o.datatype;
     if (!first.datatypes.includes(datatype)) {
-      throw new OptionError(`RemoteAUModel: the server's model takes ${first.datatypes.join(' / ')} crops, not datatype '${datatype}'`);
+      throw new OptionError(
+        `RemoteAUModel: the server's model takes ${first.datatypes.join(' / ')} crops, not datatype '${datatype}'`,
+      );
     }
     const maxBatch = Math.min(o.maxBatch, first.maxBatch ?? o.maxBatch);
     return new RemoteAUModel(endpoints, first.card, maxBatch, datatype, o);
@@ -107,7 +132,9 @@ export class RemoteAUModel implements AUInferenceModel {
   infer(crop: Float32Array, tag = ''): Promise<Float32Array> {
     if (crop.length !== this.cropLength && !this.disposed) {
       const want = `3x${this.card.inputHeight}x${this.card.inputWidth} = ${this.cropLength}`;
-      return Promise.reject(new ModelError('AUF_ERR_MODEL_SHAPE', `Crop has ${crop.length} floats, the model takes ${want}.`));
+      return Promise.reject(
+        new ModelError('AUF_ERR_MODEL_SHAPE', `Crop has ${crop.length} floats, the model takes ${want}.`),
+      );
     }
     return this.inferWith((target, offset) => target.set(crop, offset), tag);
   }
@@ -125,20 +152,31 @@ export class RemoteAUModel implements AUInferenceModel {
   }
 
   private async runBatch(tensor: Float32Array, count: number): Promise<BatchOutcome> {
-    const logits = await sendBatch({ ...this.o, endpoints: this.endpoints, card: this.card, datatype: this.datatype }, tensor, count);
+    const logits = await sendBatch(
+      { ...this.o, endpoints: this.endpoints, card: this.card, datatype: this.datatype },
+      tensor,
+      count,
+    );
     const n = this.card.auNames.length;
     const results = Array.from({ length: count }, (_, i) => sigmoid(logits.subarray(i * n, (i + 1) * n)));
     return { results, tensor };
   }
 
   private disposedError(): ModelError {
-    return new ModelError('AUF_ERR_MODEL_DISPOSED', `RemoteAUModel '${this.endpoints[0]?.url}' was disposed.`);
+    return new ModelError(
+      'AUF_ERR_MODEL_DISPOSED',
+      `RemoteAUModel '${this.endpoints[0]?.url}' was disposed.`,
+    );
   }
 }
 
 function assertSameModel(a: RemoteModelInfo, b: RemoteModelInfo): void {
-  const key = (i: RemoteModelInfo): string => JSON.stringify([i.card.name, i.card.version, i.card.auNames, i.card.inputWidth, i.card.inputHeight]);
+  const key = (i: RemoteModelInfo): string =>
+    JSON.stringify([i.card.name, i.card.version, i.card.auNames, i.card.inputWidth, i.card.inputHeight]);
   if (key(a) !== key(b)) {
-    throw new ModelError('AUF_ERR_MODEL_CARD', `The --infer endpoints serve different models (${key(a)} vs ${key(b)}); give URLs of one model.`);
+    throw new ModelError(
+      'AUF_ERR_MODEL_CARD',
+      `The --infer endpoints serve different models (${key(a)} vs ${key(b)}); give URLs of one model.`,
+    );
   }
 }

@@ -35,7 +35,11 @@ export async function httpCall(call: HttpCall): Promise<HttpAnswer> {
     return { status: response.status, headers: response.headers, body };
   } catch (cause) {
     if (signal.aborted) {
-      throw new ModelError('AUF_ERR_REMOTE_TIMEOUT', `${call.method} ${call.url} got no answer within ${call.timeoutMs} ms.`, { cause });
+      throw new ModelError(
+        'AUF_ERR_REMOTE_TIMEOUT',
+        `${call.method} ${call.url} got no answer within ${call.timeoutMs} ms.`,
+        { cause },
+      );
     }
     const why = (cause as { cause?: { code?: string; message?: string } }).cause;
     throw new ModelError(

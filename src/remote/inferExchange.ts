@@ -47,9 +47,18 @@ interface OutputTensor {
 }
 
 /** The `logits` of a 200 answer for `count` crops of `n` AUs; anything else is a protocol error. */
-export function decodeInferResponse(answer: HttpAnswer, count: number, n: number, where: string): Float32Array {
+export function decodeInferResponse(
+  answer: HttpAnswer,
+  count: number,
+  n: number,
+  where: string,
+): Float32Array {
   const fail = (what: string, cause?: unknown): ModelError =>
-    new ModelError('AUF_ERR_REMOTE_PROTOCOL', `${where} sent an infer answer that is not KServe v2: ${what}.`, { cause });
+    new ModelError(
+      'AUF_ERR_REMOTE_PROTOCOL',
+      `${where} sent an infer answer that is not KServe v2: ${what}.`,
+      { cause },
+    );
   let parsed;
   try {
     parsed = decodeKServeBody(answer.body, answer.headers.get(INFERENCE_HEADER) ?? undefined);
@@ -64,14 +73,17 @@ export function decodeInferResponse(answer: HttpAnswer, count: number, n: number
     if (output.name === 'logits') {
       if (output.datatype !== 'FP32') throw fail(`'logits' is ${String(output.datatype)}, not FP32`);
       const shape = Array.isArray(output.shape) ? output.shape.map(Number) : [];
-      if (shape.join() !== [count, n].join()) throw fail(`'logits' has shape ${JSON.stringify(output.shape)}, expected [${count}, ${n}]`);
+      if (shape.join() !== [count, n].join())
+        throw fail(`'logits' has shape ${JSON.stringify(output.shape)}, expected [${count}, ${n}]`);
       if (size > 0) {
-        if (size !== count * n * 4 || offset + size > parsed.binary.length) throw fail(`'logits' binary_data_size ${size} does not fit`);
+        if (size !== count * n * 4 || offset + size > parsed.binary.length)
+          throw fail(`'logits' binary_data_size ${size} does not fit`);
         // Copy out: the body's offset need not be 4-byte aligned.
-        return new Float32Array(parsed.binary.slice(offset, offset + size).buffer);
+        return new Float32Array(new Uint8Array(parsed.binary.subarray(offset, offset + size)).buffer);
       }
       const data = Array.isArray(output.data) ? (output.data.flat(Infinity) as unknown[]) : [];
-      if (data.length !== count * n || !data.every((v) => typeof v === 'number')) throw fail(`'logits' data has ${data.length} numbers, expected ${count * n}`);
+      if (data.length !== count * n || !data.every((v) => typeof v === 'number'))
+        throw fail(`'logits' data has ${data.length} numbers, expected ${count * n}`);
       return Float32Array.from(data as number[]);
     }
     offset += size;

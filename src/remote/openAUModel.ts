@@ -23,11 +23,29 @@ export async function openAUModel(
   return AUModel.create(source, pick(options, LOCAL_KEYS));
 }
 
-const REMOTE_KEYS = ['maxBatch', 'maxWaitMs', 'maxInFlight', 'timeoutMs', 'token', 'datatype', 'clientId'] as const;
-const LOCAL_KEYS = ['maxBatch', 'maxWaitMs', 'executionProviders', 'intraOpThreads', 'variant', 'output'] as const;
+const REMOTE_KEYS = [
+  'maxBatch',
+  'maxWaitMs',
+  'maxInFlight',
+  'timeoutMs',
+  'token',
+  'datatype',
+  'clientId',
+] as const;
+const LOCAL_KEYS = [
+  'maxBatch',
+  'maxWaitMs',
+  'executionProviders',
+  'intraOpThreads',
+  'variant',
+  'output',
+] as const;
 
 /** The given (not undefined) options among `keys`, so the callee's defaults still apply. */
-function pick<K extends keyof OpenAUModelOptions>(options: OpenAUModelOptions, keys: readonly K[]): Pick<OpenAUModelOptions, K> {
+function pick<K extends keyof OpenAUModelOptions>(
+  options: OpenAUModelOptions,
+  keys: readonly K[],
+): Pick<OpenAUModelOptions, K> {
   const out: Partial<Pick<OpenAUModelOptions, K>> = {};
   for (const key of keys) if (options[key] !== undefined) out[key] = options[key];
   return out as Pick<OpenAUModelOptions, K>;

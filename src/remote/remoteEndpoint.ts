@@ -73,7 +73,10 @@ export class RemoteEndpoint {
       timeoutMs,
       token: this.token,
       body,
-      headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(headerLength),
+      },
     });
   }
 
@@ -81,7 +84,10 @@ export class RemoteEndpoint {
   private async onlyModel(deadline: number): Promise<string> {
     const index = await this.json('POST', '/v2/repository/index', deadline);
     const ready = Array.isArray(index)
-      ? index.filter((m: { state?: unknown; name?: unknown }) => typeof m.name === 'string' && (m.state ?? 'READY') === 'READY')
+      ? index.filter(
+          (m: { state?: unknown; name?: unknown }) =>
+            typeof m.name === 'string' && (m.state ?? 'READY') === 'READY',
+        )
       : [];
     if (ready.length !== 1) {
       throw new ModelError(
@@ -94,10 +100,23 @@ export class RemoteEndpoint {
   }
 
   private async expectOk(method: 'GET' | 'POST', path: string, deadline: number): Promise<HttpAnswer> {
-    const answer = await httpCall({ method, url: `${this.location.base}${path}`, timeoutMs: deadline - Date.now(), token: this.token });
+    const answer = await httpCall({
+      method,
+      url: `${this.location.base}${path}`,
+      timeoutMs: deadline - Date.now(),
+      token: this.token,
+    });
     if (answer.status === 200) return answer;
-    const code = answer.status === 401 || answer.status === 403 ? 'AUF_ERR_REMOTE_AUTH' : answer.status === 404 ? 'AUF_ERR_REMOTE_PROTOCOL' : 'AUF_ERR_REMOTE_UNREACHABLE';
-    throw new ModelError(code, `${method} ${this.location.base}${path} answered ${answer.status}: ${errorText(answer)}`);
+    const code =
+      answer.status === 401 || answer.status === 403
+        ? 'AUF_ERR_REMOTE_AUTH'
+        : answer.status === 404
+          ? 'AUF_ERR_REMOTE_PROTOCOL'
+          : 'AUF_ERR_REMOTE_UNREACHABLE';
+    throw new ModelError(
+      code,
+      `${method} ${this.location.base}${path} answered ${answer.status}: ${errorText(answer)}`,
+    );
   }
 
   private async json(method: 'GET' | 'POST', path: string, deadline: number): Promise<unknown> {
@@ -105,7 +124,11 @@ export class RemoteEndpoint {
     try {
       return JSON.parse(Buffer.from(answer.body).toString('utf8'));
     } catch (cause) {
-      throw new ModelError('AUF_ERR_REMOTE_PROTOCOL', `${method} ${this.location.base}${path} did not answer JSON.`, { cause });
+      throw new ModelError(
+        'AUF_ERR_REMOTE_PROTOCOL',
+        `${method} ${this.location.base}${path} did not answer JSON.`,
+        { cause },
+      );
     }
   }
 }

@@ -31,7 +31,11 @@ function stringParameters(parameters: unknown): Record<string, string> {
   for (const [key, value] of Object.entries(parameters as Record<string, unknown>)) {
     if (typeof value === 'string') out[key] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
-    else if (typeof value === 'object' && value !== null && typeof (value as { string_value?: unknown }).string_value === 'string') {
+    else if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { string_value?: unknown }).string_value === 'string'
+    ) {
       out[key] = (value as { string_value: string }).string_value;
     }
   }
@@ -50,7 +54,10 @@ export function hasCard(metadata: unknown): boolean {
  */
 export function remoteModelInfo(metadata: unknown, config: unknown, where: string): RemoteModelInfo {
   const m = metadata as { inputs?: unknown; outputs?: unknown; parameters?: unknown };
-  const params = { ...stringParameters((config as { parameters?: unknown })?.parameters), ...stringParameters(m?.parameters) };
+  const params = {
+    ...stringParameters((config as { parameters?: unknown })?.parameters),
+    ...stringParameters(m?.parameters),
+  };
   const card = cardFromMetadata(params, where);
   const inputs = Array.isArray(m?.inputs) ? (m.inputs as TensorMetadata[]) : [];
   const outputs = Array.isArray(m?.outputs) ? (m.outputs as TensorMetadata[]) : [];
@@ -76,8 +83,12 @@ export function remoteModelInfo(metadata: unknown, config: unknown, where: strin
   }
   const declared = images.datatype === 'UINT8' ? 'UINT8' : images.datatype === 'FP32' ? 'FP32' : undefined;
   if (!declared) throw problem("input 'images' must be FP32 or UINT8");
-  const also = (params['input_datatypes'] ?? '').split(',').filter((d): d is CropDatatype => d === 'FP32' || d === 'UINT8');
-  const maxBatch = Number(params['max_batch_size'] ?? (config as { max_batch_size?: unknown })?.max_batch_size);
+  const also = (params['input_datatypes'] ?? '')
+    .split(',')
+    .filter((d): d is CropDatatype => d === 'FP32' || d === 'UINT8');
+  const maxBatch = Number(
+    params['max_batch_size'] ?? (config as { max_batch_size?: unknown })?.max_batch_size,
+  );
   return {
     card,
     datatypes: [...new Set<CropDatatype>([declared, ...also])],

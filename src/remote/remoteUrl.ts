@@ -28,13 +28,17 @@ export function parseModelLocation(text: string): ModelLocation {
   try {
     url = new URL(text);
   } catch {
-    throw new OptionError(`remote model URL '${text}' is not a URL; give http://host:port or http://host:port/v2/models/NAME`);
+    throw new OptionError(
+      `remote model URL '${text}' is not a URL; give http://host:port or http://host:port/v2/models/NAME`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OptionError(`remote model URL '${text}' must start with http:// or https://`);
   }
   if (url.search || url.hash || url.username) {
-    throw new OptionError(`remote model URL '${text}' must not carry a query, fragment or credentials (use the token option)`);
+    throw new OptionError(
+      `remote model URL '${text}' must not carry a query, fragment or credentials (use the token option)`,
+    );
   }
   const base = `${url.protocol}//${url.host}`;
   if (url.pathname === '/' || url.pathname === '') return { base, name: undefined, version: undefined };
@@ -44,7 +48,11 @@ export function parseModelLocation(text: string): ModelLocation {
       `remote model URL '${text}' must be a server (http://host:port) or a model (http://host:port/v2/models/NAME[/versions/N])`,
     );
   }
-  return { base, name: decodeURIComponent(match[1] as string), version: match[2] && decodeURIComponent(match[2]) };
+  return {
+    base,
+    name: decodeURIComponent(match[1] as string),
+    version: match[2] && decodeURIComponent(match[2]),
+  };
 }
 
 /** `/v2/models/NAME[/versions/V]` of a resolved model. */

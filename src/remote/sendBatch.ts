@@ -26,7 +26,11 @@ let turn = 0;
 const OVERLOADED_BACKOFF_MS = 250;
 
 /** The logits (`count x n`) of `count` crops of `tensor`. */
-export async function sendBatch(config: SendBatchConfig, tensor: Float32Array, count: number): Promise<Float32Array> {
+export async function sendBatch(
+  config: SendBatchConfig,
+  tensor: Float32Array,
+  count: number,
+): Promise<Float32Array> {
   const { endpoints, card, timeoutMs } = config;
   const { body, headerLength } = encodeInferRequest(tensor, count, card, config.datatype, config.clientId);
   const deadline = Date.now() + timeoutMs;
@@ -71,7 +75,10 @@ function pick(endpoints: readonly RemoteEndpoint[]): RemoteEndpoint | undefined 
 }
 
 const retryable = (code: string): boolean =>
-  code === 'AUF_ERR_REMOTE_UNREACHABLE' || code === 'AUF_ERR_REMOTE_TIMEOUT' || code === 'AUF_ERR_REMOTE_OVERLOADED' || code === 'AUF_ERR_INFERENCE';
+  code === 'AUF_ERR_REMOTE_UNREACHABLE' ||
+  code === 'AUF_ERR_REMOTE_TIMEOUT' ||
+  code === 'AUF_ERR_REMOTE_OVERLOADED' ||
+  code === 'AUF_ERR_INFERENCE';
 
 /** Turns a non-200 answer into the error to keep (retryable ones also back the endpoint off). */
 function refusal(answer: HttpAnswer, endpoint: RemoteEndpoint): ModelError {
@@ -81,7 +88,10 @@ function refusal(answer: HttpAnswer, endpoint: RemoteEndpoint): ModelError {
     return new ModelError('AUF_ERR_REMOTE_OVERLOADED', `${text}. Add inference servers or lower the load.`);
   }
   if (answer.status === 401 || answer.status === 403) {
-    throw new ModelError('AUF_ERR_REMOTE_AUTH', `${text}. Pass the server's bearer token (token / --infer-token).`);
+    throw new ModelError(
+      'AUF_ERR_REMOTE_AUTH',
+      `${text}. Pass the server's bearer token (token / --infer-token).`,
+    );
   }
   if (answer.status >= 500) {
     endpoint.markDown();
