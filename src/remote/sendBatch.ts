@@ -23,7 +23,9 @@ export interface SendBatchConfig {
 /** Round-robin start, shared by the batches of one process (spreads load over endpoints). */
 let turn = 0;
 
+/** Back-off after a 429 / 503 without `Retry-After`, and the least one with it (no hot loop on 0). */
 const OVERLOADED_BACKOFF_MS = 250;
+const MIN_OVERLOADED_BACKOFF_MS = 100;
 
 /** The logits (`count x n`) of `count` crops of `tensor`. */
 export async function sendBatch(
@@ -84,7 +86,9 @@ const retryable = (code: string): boolean =>
 function refusal(answer: HttpAnswer, endpoint: RemoteEndpoint): ModelError {
   const text = `${endpoint.url} answered ${answer.status}: ${errorText(answer)}`;
   if (answer.status === 429 || answer.status === 503) {
-    endpoint.markDown(retryAfterMs(answer) ?? OVERLOADED_BACKOFF_MS);
+    const wait = Math.max(MIN_OVERLOADED_BACKOFF_MS, retryAfterMs(answer) ?? OVERLOADED_BACKOFF_MS);
+    // Jitter, so clients refused together do not all come back in the same instant.
+    endpoint.markDown(wait * (1 + Math.random() * 0.25));
     return new ModelError('AUF_ERR_REMOTE_OVERLOADED', `${text}. Add inference servers or lower the load.`);
   }
   if (answer.status === 401 || answer.status === 403) {

@@ -52,6 +52,8 @@ export interface InferServer {
   readonly model: AUModel;
   /** Prometheus text, as `GET /metrics` serves it. */
   metricsText(): string;
+  /** Crops waiting now, the most that ever waited, and requests refused with 429. */
+  load(): { readonly queuedCrops: number; readonly peakQueuedCrops: number; readonly shedRequests: number };
   /** Refuses new requests (503), answers those in progress, closes, disposes the model. */
   close(): Promise<void>;
 }
@@ -111,6 +113,11 @@ export async function startInferServer(options: InferServerOptions): Promise<Inf
     port: address.port,
     model,
     metricsText: () => metrics.text(model, maxQueueCrops),
+    load: () => ({
+      queuedCrops: metrics.queuedCrops,
+      peakQueuedCrops: metrics.peakQueuedCrops,
+      shedRequests: metrics.shed,
+    }),
     close: () => (closed ??= shutDown(server, model, state, o.drainMs)),
   };
 }

@@ -12,10 +12,20 @@ export class ServerMetrics {
   private readonly latency = new Array<number>(BUCKETS.length).fill(0);
   private latencySum = 0;
   private latencyCount = 0;
-  /** Crops accepted and not yet answered. */
-  queuedCrops = 0;
+  /** Crops accepted and not yet answered, and the most there ever were. */
+  private queued = 0;
+  peakQueuedCrops = 0;
   /** Requests refused with 429 because the queue was full. */
   shed = 0;
+
+  get queuedCrops(): number {
+    return this.queued;
+  }
+
+  set queuedCrops(n: number) {
+    this.queued = n;
+    this.peakQueuedCrops = Math.max(this.peakQueuedCrops, n);
+  }
 
   request(status: number): void {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
@@ -42,6 +52,7 @@ export class ServerMetrics {
       '# HELP auformer_infer_queue_crops Crops accepted and not yet answered.',
       '# TYPE auformer_infer_queue_crops gauge',
       `auformer_infer_queue_crops ${this.queuedCrops}`,
+      `auformer_infer_queue_peak_crops ${this.peakQueuedCrops}`,
       `auformer_infer_queue_capacity_crops ${maxQueueCrops}`,
       '# HELP auformer_infer_batches_total Model batches run.',
       '# TYPE auformer_infer_batches_total counter',
