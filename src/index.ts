@@ -81,7 +81,7 @@ export type { CropDatatype } from './remote/remoteModelInfo.js';
 export type { RemoteModelUrl } from './remote/remoteUrl.js';
 export { openAUModel } from './remote/openAUModel.js';
 export type { OpenAUModelOptions } from './remote/openAUModel.js';
-export { cropsToUint8, uint8CropWriter } from './remote/uint8Crops.js';
+export { cropsToUint8, uint8CropWriter } from './model/uint8Crops.js';
 export { INFERENCE_HEADER, decodeKServeBody, encodeKServeBody } from './remote/kserveBody.js';
 export type { KServeBody } from './remote/kserveBody.js';
 export { startInferServer } from './server/inferServer.js';

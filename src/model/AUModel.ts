@@ -21,6 +21,7 @@ import { type ModelVariant, VARIANT_HINTS, variantPath } from './modelVariant.js
 import { type AUModelStats, type BatchOutcome, type CropWriter, MicroBatcher } from './microBatcher.js';
 import type { AUInferenceModel } from './auInferenceModel.js';
 import { sigmoid } from './sigmoid.js';
+import { cropsToUint8 } from './uint8Crops.js';
 import { RemoteAUModel, type RemoteAUModelOptions } from '../remote/RemoteAUModel.js';
 import { type RemoteModelUrl, isRemoteModelUrl } from '../remote/remoteUrl.js';
 
@@ -158,13 +159,13 @@ export class AUModel implements AUInferenceModel {
   /** The tensor moves to the worker (detached here) and comes back with the outputs. */
   private async runBatch(tensor: Float32Array, count: number): Promise<BatchOutcome> {
     const n = this.card.auNames.length;
+    const dims = [count, 3, this.card.inputHeight, this.card.inputWidth];
     try {
-      const { outputs, feeds } = await this.session.runTransferring({
-        images: {
-          data: tensor.subarray(0, count * this.cropLength),
-          dims: [count, 3, this.card.inputHeight, this.card.inputWidth],
-        },
-      });
+      const { outputs, feeds } =
+        this.card.inputDtype === 'uint8'
+          ? // uint8 pixels go in (the graph normalises them); the float tensor stays here for reuse.
+            { outputs: await this.session.run({ images: { data: cropsToUint8(tensor, count, this.card), dims } }), feeds: { images: { data: tensor, dims } } }
+          : await this.session.runTransferring({ images: { data: tensor.subarray(0, count * this.cropLength), dims } });
       const logits = outputs['logits']?.data;
       if (!logits || logits.length !== count * n) {
         throw new ModelError(

@@ -81,6 +81,10 @@ export function cardFromMetadata(props: Readonly<Record<string, string>>, path: 
       ? auNames.map(() => 0.5)
       : numbers(path, json(path, props, 'thresholds'), 'thresholds', auNames.length);
 
+  const inputDtype = props['input_dtype'] ?? 'float32';
+  if (inputDtype !== 'float32' && inputDtype !== 'uint8') {
+    throw fail(path, `metadata 'input_dtype' must be "float32" or "uint8", got ${JSON.stringify(inputDtype)}`);
+  }
   return {
     name: props['name'] ?? 'unnamed',
     version: props['version'] ?? '0',
@@ -94,6 +98,7 @@ export function cardFromMetadata(props: Readonly<Record<string, string>>, path: 
     trainingData: props['training_data'] ?? 'unknown',
     licence: props['licence'] ?? 'unknown',
     description: props['description'] ?? '',
+    inputDtype,
     untrained: props['untrained'] === 'true',
   };
 }

@@ -8,7 +8,7 @@ import type { ModelCard } from '../types/model.js';
 import type { HttpAnswer } from './httpCall.js';
 import { INFERENCE_HEADER, decodeKServeBody, encodeKServeBody } from './kserveBody.js';
 import type { CropDatatype } from './remoteModelInfo.js';
-import { cropsToUint8 } from './uint8Crops.js';
+import { cropsToUint8 } from '../model/uint8Crops.js';
 
 /** Encodes `count` crops of `tensor`; the bytes are copied, so the tensor may be reused at once. */
 export function encodeInferRequest(

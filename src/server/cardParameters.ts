@@ -19,6 +19,7 @@ export function cardParameters(card: ModelCard): Record<string, string> {
     training_data: card.trainingData,
     licence: card.licence,
     description: card.description,
+    input_dtype: card.inputDtype ?? 'float32',
     untrained: String(card.untrained),
   };
 }

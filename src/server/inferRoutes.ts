@@ -87,7 +87,13 @@ function metadata(model: AUModel): unknown {
     name: card.name,
     versions: ['1'],
     platform: 'onnxruntime_onnx',
-    inputs: [{ name: 'images', datatype: 'FP32', shape: [-1, 3, card.inputHeight, card.inputWidth] }],
+    inputs: [
+      {
+        name: 'images',
+        datatype: card.inputDtype === 'uint8' ? 'UINT8' : 'FP32',
+        shape: [-1, 3, card.inputHeight, card.inputWidth],
+      },
+    ],
     outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, card.auNames.length] }],
     // The card, plus what only this server offers: UINT8 crops too, and its batch size.
     parameters: {

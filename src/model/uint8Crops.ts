@@ -12,7 +12,7 @@
  * await model.inferWith(uint8CropWriter(bytes, 0, model.card)); // the first one, normalised again
  */
 import type { ModelCard } from '../types/model.js';
-import type { CropWriter } from '../model/microBatcher.js';
+import type { CropWriter } from './microBatcher.js';
 
 /** Per channel: pixel = normalised * scale + shift. */
 function toPixel(card: ModelCard, c: 0 | 1 | 2): { scale: number; shift: number } {
