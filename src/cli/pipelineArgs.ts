@@ -16,6 +16,7 @@ export const PIPELINE_OPTIONS = {
   model: { type: 'string' },
   infer: { type: 'string' },
   'infer-token': { type: 'string' },
+  'infer-timeout': { type: 'string' },
   fps: { type: 'string' },
   'max-width': { type: 'string' },
   'max-faces': { type: 'string' },
@@ -34,6 +35,7 @@ export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by 
   --infer <url[,url]>  run the model on inference servers instead (auformer infer-server or Triton,
                        http://host:8000 or .../v2/models/NAME; more than one for failover)
   --infer-token <T>    bearer token the inference servers ask for
+  --infer-timeout <s>  seconds a batch may take, retries and failover included (default 10)
   --fps <n>            sample n frames per second (default: every frame)
   --max-width <px>     downscale wider frames (by ffmpeg) before detection
   --max-faces <n>      at most n faces per frame (default 8)
@@ -86,7 +88,8 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
   }
-  const inferUrls = parseInferUrls(v.infer, v.model, v['infer-token']);
+  const inferUrls = parseInferUrls(v.infer, v.model, v['infer-token'] ?? v['infer-timeout']);
+  const inferTimeout = num('infer-timeout', v['infer-timeout'], 0.001);
   const batch = num('batch', v.batch, 1);
   const threads = num('threads', v.threads, 1);
   const maxFaces = num('max-faces', v['max-faces'], 1);
@@ -99,6 +102,7 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
     inferUrls,
     modelOptions: {
       ...(v['infer-token'] === undefined ? {} : { token: v['infer-token'] }),
+      ...(inferTimeout === undefined ? {} : { timeoutMs: Math.ceil(inferTimeout * 1000) }),
       ...(batch === undefined ? {} : { maxBatch: Math.floor(batch) }),
       ...(threads === undefined ? {} : { intraOpThreads: Math.floor(threads) }),
     },
@@ -122,10 +126,10 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
 function parseInferUrls(
   infer: string | undefined,
   model: string | undefined,
-  token: string | undefined,
+  inferFlag: string | undefined,
 ): string[] | undefined {
   if (infer === undefined) {
-    if (token !== undefined) throw new UsageError('--infer-token needs --infer');
+    if (inferFlag !== undefined) throw new UsageError('--infer-token and --infer-timeout need --infer');
     return undefined;
   }
   if (model !== undefined)

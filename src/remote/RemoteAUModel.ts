@@ -65,7 +65,7 @@ export class RemoteAUModel implements AUInferenceModel {
   private disposed = false;
 
   private constructor(
-    readonly endpoints: readonly RemoteEndpoint[],
+    private readonly endpoints: readonly RemoteEndpoint[],
     readonly card: ModelCard,
     readonly maxBatch: number,
     readonly datatype: CropDatatype,
@@ -123,6 +123,11 @@ export class RemoteAUModel implements AUInferenceModel {
     }
     const maxBatch = Math.min(o.maxBatch, first.maxBatch ?? o.maxBatch);
     return new RemoteAUModel(endpoints, first.card, maxBatch, datatype, o);
+  }
+
+  /** The servers, as given (a model URL once resolved). */
+  get urls(): readonly string[] {
+    return this.endpoints.map((e) => e.url);
   }
 
   get stats(): AUModelStats {

@@ -53,6 +53,7 @@ describe('auformer analyze --infer / infer-server', () => {
       ['--infer', 'http://127.0.0.1:1', '--model', 'm.onnx'],
       ['--infer', 'gpu-1:8000'],
       ['--infer-token', 't'],
+      ['--infer-timeout', '5'],
     ]) {
       const result = await cli(['analyze', SAMPLE_FACES, ...args]).then(
         () => assert.fail(`${args.join(' ')} should fail`),

@@ -19,21 +19,29 @@ import { makeTempDir, REPO_ROOT } from '../helpers/media.js';
 /** `parameters { key: "k" value: { string_value: "v" } }` blocks of a config.pbtxt, unescaped. */
 function pbtxtParameters(text: string): Record<string, { string_value: string }> {
   const unescape = (s: string): string => s.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-  const block = /parameters \{\n {2}key: "((?:[^"\\]|\\.)*)"\n {2}value: \{ string_value: "((?:[^"\\]|\\.)*)" \}\n\}/g;
-  return Object.fromEntries([...text.matchAll(block)].map((m) => [unescape(m[1]!), { string_value: unescape(m[2]!) }]));
+  const block =
+    /parameters \{\n {2}key: "((?:[^"\\]|\\.)*)"\n {2}value: \{ string_value: "((?:[^"\\]|\\.)*)" \}\n\}/g;
+  return Object.fromEntries(
+    [...text.matchAll(block)].map((m) => [unescape(m[1]!), { string_value: unescape(m[2]!) }]),
+  );
 }
 
 describe('RemoteAUModel with a Triton-shaped server', () => {
   it('reads the card from the model config written by auformer.triton_repo and sends UINT8', async () => {
     const temp = await makeTempDir();
-    await promisify(execFile)('/usr/bin/python3', ['-m', 'auformer.triton_repo', DEFAULT_MODEL_PATH, '--repo', temp.dir, '--max-batch-size', '8'], {
-      cwd: join(REPO_ROOT, 'model'),
-    });
+    await promisify(execFile)(
+      '/usr/bin/python3',
+      ['-m', 'auformer.triton_repo', DEFAULT_MODEL_PATH, '--repo', temp.dir, '--max-batch-size', '8'],
+      {
+        cwd: join(REPO_ROOT, 'model'),
+      },
+    );
     const pbtxt = await readFile(join(temp.dir, 'auformer-tiny', 'config.pbtxt'), 'utf8');
     const backend = await startInferServer({ model: DEFAULT_MODEL_PATH, port: 0 });
     let configReads = 0;
     const triton = createServer((req, res) => {
-      const json = (body: unknown): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const json = (body: unknown): void =>
+        void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (req.url === '/v2/health/ready' || req.url === '/v2/models/auformer-tiny/ready') return json({});
       if (req.url === '/v2/models/auformer-tiny') {
         return json({
@@ -46,17 +54,29 @@ describe('RemoteAUModel with a Triton-shaped server', () => {
       }
       if (req.url === '/v2/models/auformer-tiny/config') {
         configReads++;
-        return json({ name: 'auformer-tiny', platform: 'onnxruntime_onnx', max_batch_size: Number(/max_batch_size: (\d+)/.exec(pbtxt)?.[1]), parameters: pbtxtParameters(pbtxt) });
+        return json({
+          name: 'auformer-tiny',
+          platform: 'onnxruntime_onnx',
+          max_batch_size: Number(/max_batch_size: (\d+)/.exec(pbtxt)?.[1]),
+          parameters: pbtxtParameters(pbtxt),
+        });
       }
       // Relay infer to the real server (body and binary headers as they are).
-      void fetch(`${backend.url}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: req, duplex: 'half' } as RequestInit).then(async (r) => {
+      void fetch(`${backend.url}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: req,
+        duplex: 'half',
+      } as RequestInit).then(async (r) => {
         res.writeHead(r.status, Object.fromEntries(r.headers));
         res.end(Buffer.from(await r.arrayBuffer()));
       });
     }).listen(0, '127.0.0.1');
     await once(triton, 'listening');
     const { port } = triton.address() as { port: number };
-    const model = await RemoteAUModel.create(`http://127.0.0.1:${port}/v2/models/auformer-tiny`, { maxBatch: 32 });
+    const model = await RemoteAUModel.create(`http://127.0.0.1:${port}/v2/models/auformer-tiny`, {
+      maxBatch: 32,
+    });
     try {
       assert.equal(configReads, 1, 'the card came from the model config');
       assert.deepEqual(model.card.auNames, backend.model.card.auNames);
