@@ -1,7 +1,7 @@
 /** Timeline plots: renderTimeline + encodePng, and 'auformer plot' over a real JSONL file. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
@@ -134,6 +134,18 @@ describe('timeline plot', () => {
     const usage = await cli(['plot', join(temp.dir, 'nope.jsonl')]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--out <file.png> is required/);
+  });
+
+  // Regression: a CSV results file was reported as AUF_ERR_DECODE, as if it were a broken video.
+  it("'auformer plot' on a CSV says it is not a JSONL results file", async () => {
+    const csv = join(temp.dir, 'results.csv');
+    await writeFile(csv, 'frame,face_id,timestamp\n1,1,0\n');
+    const run = await cli(['plot', csv, '--out', join(temp.dir, 'csv.png')]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /error AUF_ERR_NOT_RESULTS_FILE: .*is not a JSONL results file.*plot reads the \.jsonl/,
+    );
   });
 });
 
