@@ -7,7 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { from, lastValueFrom } from 'rxjs';
 import { DEFAULT_MODEL_PATH, readModelCard, type FrameResult, type ModelCard } from '../src/index.js';
+import { drawText } from '../src/render/bitmapFont.js';
 import { encodePng } from '../src/render/encodePng.js';
+import { createImage } from '../src/render/rgbImage.js';
 import { trackColor } from '../src/render/palette.js';
 import { createTimelineCollector } from '../src/report/timelineData.js';
 import { renderTimeline, TIMELINE_WIDTH, timelineHeight } from '../src/report/renderTimeline.js';
@@ -107,6 +109,34 @@ describe('timeline plot', () => {
     assert.deepEqual(
       shaded,
       trackColor(1).map((c) => Math.round(250 * 0.75 + c * 0.25)),
+    );
+  });
+
+  // Regression: the font had upper case only (paths and units read wrong) and rows had no scale.
+  it('draws lower case as its own glyphs and a 0 / 0.5 / 1 scale on every AU row', () => {
+    const glyph = (text: string): string => {
+      const image = createImage(12, 8, [255, 255, 255]);
+      drawText(image, text, 0, 0, [0, 0, 0]);
+      return Buffer.from(image.data).toString('hex');
+    };
+    assert.notEqual(glyph('a'), glyph('A'));
+    assert.notEqual(glyph('ms'), glyph('MS'));
+    assert.equal(glyph('\u00e9'), glyph('?'), 'unknown characters draw as ?');
+    const collector = createTimelineCollector(card.auNames, card.thresholds);
+    for (const r of syntheticResults(card)) collector.add(r);
+    const { width, rgb } = decodeOwnPng(encodePng(renderTimeline(collector.data())));
+    // Ink in the scale column (between the AU label and the plot) of every AU row of track 1.
+    const inkRows = card.auNames.map((_, i) => {
+      const top = 12 + 28 + i * 28;
+      let ink = 0;
+      for (let y = top; y < top + 28; y++) {
+        for (let x = 72; x < 96; x++) if (rgb[(y * width + x) * 3] === 40) ink += 1;
+      }
+      return ink;
+    });
+    assert.ok(
+      inkRows.every((n) => n >= 20),
+      `scale ink per row: ${inkRows.join(',')}`,
     );
   });
 
