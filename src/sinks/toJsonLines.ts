@@ -26,7 +26,7 @@
  *
  * Parent directories are not created: a missing one is a `SinkError` at subscribe time.
  *
- * @see toCsv for an OpenFace-compatible table; recordSink for flush and error rules.
+ * @see toCsv for a table (OpenFace 2.2 layout with `style: 'openface'`); recordSink for flush and error rules.
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { OptionError } from '../errors.js';
