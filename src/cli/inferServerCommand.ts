@@ -9,7 +9,7 @@ import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import type { ExecutionProvider } from '../model/onnx.js';
 import { startInferServer } from '../server/inferServer.js';
 import type { CommandIO } from './analyzeCommand.js';
-import { UsageError, asUsageError, num } from './pipelineArgs.js';
+import { UsageError, asUsageError, int, num } from './pipelineArgs.js';
 
 export const INFER_SERVER_USAGE = `Usage: auformer infer-server [options]
 
@@ -55,10 +55,6 @@ export async function runInferServer(argv: readonly string[], io: CommandIO): Pr
   if (v.provider !== undefined && !/^(cpu|cuda|tensorrt)(:\d+)?$/.test(v.provider)) {
     throw new UsageError(`--provider must be cpu, cuda, cuda:N, tensorrt or tensorrt:N, got '${v.provider}'`);
   }
-  const int = (name: string, value: string | undefined, min: number): number | undefined => {
-    const n = num(name, value, min);
-    return n === undefined ? undefined : Math.floor(n);
-  };
   const batch = int('batch', v.batch, 1);
   const maxWait = num('max-wait', v['max-wait'], 0);
   const threads = int('threads', v.threads, 1);

@@ -10,6 +10,7 @@ import { INFER_SERVER_USAGE, runInferServer } from './inferServerCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `Usage: auformer <command> [options]
 
@@ -18,6 +19,10 @@ Commands:
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
   infer-server                      serve the model to other hosts (KServe v2 / Triton protocol)
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -34,6 +39,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runPlot(rest, io);
       case 'infer-server':
         return await runInferServer(rest, io);
+      case '-v':
+      case '--version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return 0;
       case undefined:
       case '-h':
       case '--help':
