@@ -32,7 +32,7 @@ import {
 } from '../model/microBatcher.js';
 import { sigmoid } from '../model/sigmoid.js';
 import type { ModelCard } from '../types/model.js';
-import { type RemoteModelInfo, type CropDatatype } from './remoteModelInfo.js';
+import { type CropDatatype, type RemoteModelInfo, assertSameModel } from './remoteModelInfo.js';
 import { RemoteEndpoint } from './remoteEndpoint.js';
 import { parseModelLocation } from './remoteUrl.js';
 import { sendBatch } from './sendBatch.js';
@@ -63,15 +63,17 @@ export class RemoteAUModel implements AUInferenceModel {
   private readonly batcher: MicroBatcher;
   private readonly cropLength: number;
   private disposed = false;
+  readonly card: ModelCard;
 
   private constructor(
     private readonly endpoints: readonly RemoteEndpoint[],
-    readonly card: ModelCard,
+    private readonly info: RemoteModelInfo,
     readonly maxBatch: number,
     readonly datatype: CropDatatype,
     private readonly o: Required<Omit<RemoteAUModelOptions, 'token' | 'datatype'>>,
   ) {
-    this.cropLength = 3 * card.inputHeight * card.inputWidth;
+    this.card = info.card;
+    this.cropLength = 3 * info.card.inputHeight * info.card.inputWidth;
     this.batcher = new MicroBatcher(
       maxBatch,
       o.maxWaitMs,
@@ -113,7 +115,6 @@ export class RemoteAUModel implements AUInferenceModel {
     outcomes.forEach((r, i) => r.status === 'rejected' && endpoints[i]?.markDown());
     const first = infos[0];
     if (!first) throw (outcomes[0] as PromiseRejectedResult).reason;
-    for (const info of infos) assertSameModel(first, info);
     const datatype =
       o.datatype === 'auto' ? (first.datatypes.includes('UINT8') ? 'UINT8' : 'FP32') : o.datatype;
     if (!first.datatypes.includes(datatype)) {
@@ -121,8 +122,9 @@ export class RemoteAUModel implements AUInferenceModel {
         `RemoteAUModel: the server's model takes ${first.datatypes.join(' / ')} crops, not datatype '${datatype}'`,
       );
     }
+    for (const info of infos) assertSameModel(first, info, datatype);
     const maxBatch = Math.min(o.maxBatch, first.maxBatch ?? o.maxBatch);
-    return new RemoteAUModel(endpoints, first.card, maxBatch, datatype, o);
+    return new RemoteAUModel(endpoints, first, maxBatch, datatype, o);
   }
 
   /** The servers, as given (a model URL once resolved). */
@@ -158,7 +160,7 @@ export class RemoteAUModel implements AUInferenceModel {
 
   private async runBatch(tensor: Float32Array, count: number): Promise<BatchOutcome> {
     const logits = await sendBatch(
-      { ...this.o, endpoints: this.endpoints, card: this.card, datatype: this.datatype },
+      { ...this.o, endpoints: this.endpoints, card: this.card, info: this.info, datatype: this.datatype },
       tensor,
       count,
     );
@@ -171,17 +173,6 @@ export class RemoteAUModel implements AUInferenceModel {
     return new ModelError(
       'AUF_ERR_MODEL_DISPOSED',
       `RemoteAUModel '${this.endpoints[0]?.url}' was disposed.`,
-    );
-  }
-}
-
-function assertSameModel(a: RemoteModelInfo, b: RemoteModelInfo): void {
-  const key = (i: RemoteModelInfo): string =>
-    JSON.stringify([i.card.name, i.card.version, i.card.auNames, i.card.inputWidth, i.card.inputHeight]);
-  if (key(a) !== key(b)) {
-    throw new ModelError(
-      'AUF_ERR_MODEL_CARD',
-      `The --infer endpoints serve different models (${key(a)} vs ${key(b)}); give URLs of one model.`,
     );
   }
 }

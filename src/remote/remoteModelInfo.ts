@@ -24,6 +24,21 @@ interface TensorMetadata {
   readonly shape?: unknown;
 }
 
+/**
+ * Throws `AUF_ERR_MODEL_CARD` unless `b` serves the model `a` does (name, version, AUs, input
+ * size) and takes crops as `datatype` (when given): endpoints of one RemoteAUModel must agree.
+ */
+export function assertSameModel(a: RemoteModelInfo, b: RemoteModelInfo, datatype?: CropDatatype): void {
+  const key = (i: RemoteModelInfo): string =>
+    JSON.stringify([i.card.name, i.card.version, i.card.auNames, i.card.inputWidth, i.card.inputHeight]);
+  if (key(a) !== key(b) || (datatype !== undefined && !b.datatypes.includes(datatype))) {
+    throw new ModelError(
+      'AUF_ERR_MODEL_CARD',
+      `The --infer endpoints serve different models (${key(a)} vs ${key(b)}, ${b.datatypes.join('/')} crops); give URLs of one model.`,
+    );
+  }
+}
+
 /** The `parameters` values of KServe metadata (plain) or of a Triton config (`{string_value}`). */
 function stringParameters(parameters: unknown): Record<string, string> {
   const out: Record<string, string> = {};

@@ -10,11 +10,13 @@ import type { ModelCard } from '../types/model.js';
 import { type HttpAnswer, errorText, retryAfterMs } from './httpCall.js';
 import { decodeInferResponse, encodeInferRequest } from './inferExchange.js';
 import type { RemoteEndpoint } from './remoteEndpoint.js';
-import type { CropDatatype } from './remoteModelInfo.js';
+import { type CropDatatype, type RemoteModelInfo, assertSameModel } from './remoteModelInfo.js';
 
 export interface SendBatchConfig {
   readonly endpoints: readonly RemoteEndpoint[];
   readonly card: ModelCard;
+  /** What the first endpoint said: the model every endpoint must serve. */
+  readonly info: RemoteModelInfo;
   readonly datatype: CropDatatype;
   readonly timeoutMs: number;
   readonly clientId: string;
@@ -47,7 +49,8 @@ export async function sendBatch(
       continue;
     }
     try {
-      if (!endpoint.info) await endpoint.connect(left);
+      // An endpoint that (re)joins must serve the same model, or it stays out of rotation.
+      if (!endpoint.info) assertSameModel(config.info, await endpoint.connect(left), config.datatype);
       const answer = await endpoint.infer(body, headerLength, deadline - Date.now());
       if (answer.status === 200) {
         endpoint.markUp();
@@ -77,6 +80,7 @@ function pick(endpoints: readonly RemoteEndpoint[]): RemoteEndpoint | undefined 
 }
 
 const retryable = (code: string): boolean =>
+  code === 'AUF_ERR_MODEL_CARD' ||
   code === 'AUF_ERR_REMOTE_UNREACHABLE' ||
   code === 'AUF_ERR_REMOTE_TIMEOUT' ||
   code === 'AUF_ERR_REMOTE_OVERLOADED' ||

@@ -3,6 +3,7 @@
  * wrong model name or crop size, disposal; and micro-batches with several requests in flight.
  */
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -102,6 +103,34 @@ describe('RemoteAUModel', () => {
       code: 'AUF_ERR_INVALID_OPTION',
     });
     await assert.rejects(RemoteAUModel.create([]), { code: 'AUF_ERR_INVALID_OPTION' });
+  });
+
+  it('refuses endpoints that serve different models (AUF_ERR_MODEL_CARD)', async () => {
+    // A server that says it serves version 9 of the same model, and forwards nothing else.
+    const meta = (await (
+      await fetch(server.modelUrl, { headers: { authorization: 'Bearer tok' } })
+    ).json()) as {
+      parameters: Record<string, string>;
+    };
+    const other = createHttpServer((req, res) => {
+      const body =
+        req.url === '/v2/models/auformer-tiny'
+          ? { ...meta, parameters: { ...meta.parameters, version: '9' } }
+          : {};
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => other.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as { port: number }).port}/v2/models/auformer-tiny`;
+      await rejectsWith(
+        RemoteAUModel.create([server.modelUrl, url], { token: 'tok' }),
+        'AUF_ERR_MODEL_CARD',
+        /different models/,
+      );
+    } finally {
+      other.closeAllConnections();
+      other.close();
+    }
   });
 
   it('keeps up to maxInFlight batches running at once, never more', async () => {

@@ -5,6 +5,7 @@
  * oversized and unauthorised requests refused with an error body while the server keeps serving.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { AUModel, DEFAULT_MODEL_PATH, type InferServer, startInferServer } from '../../src/index.js';
 
@@ -192,6 +193,25 @@ describe('infer-server speaks KServe v2', () => {
       const body = (await response.json()) as { error?: string };
       assert.match(body.error ?? '', message, name);
     }
+    // A chunked body (no Content-Length) is cut off at the limit as it streams in.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(infer, { method: 'POST', headers: auth }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(1024 * 1024);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 12 && req.write(chunk)) sent++;
+        if (sent < 12) req.once('drain', () => (sent++, pump()));
+        else req.end();
+      };
+      pump();
+    });
+    assert.equal(chunked.status, 413);
+    assert.match(chunked.body, /over 8388608 bytes/);
     // Still serving, with correct answers.
     const ok = await post(
       JSON.stringify({
@@ -201,7 +221,7 @@ describe('infer-server speaks KServe v2', () => {
     assert.equal(ok.status, 200);
     const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
     assert.match(metrics, /auformer_infer_requests_total\{code="400"\} [1-9]/);
-    assert.match(metrics, /auformer_infer_requests_total\{code="413"\} 1/);
+    assert.match(metrics, /auformer_infer_requests_total\{code="413"\} 2/);
     assert.match(metrics, /auformer_infer_queue_crops 0/);
   });
 });
