@@ -43,10 +43,10 @@ export interface InferServerOptions {
 }
 
 export interface InferServer {
-  /** `http://host:port` */
-  readonly url: string;
+  /** `http://host:port` (typed so that `AUModel.create(server.url)` is a `RemoteAUModel`). */
+  readonly url: `http://${string}`;
   /** `http://host:port/v2/models/NAME`: what `--infer` takes. */
-  readonly modelUrl: string;
+  readonly modelUrl: `http://${string}`;
   readonly port: number;
   /** The served model (its `stats` show which clients' crops shared each batch). */
   readonly model: AUModel;
@@ -105,7 +105,7 @@ export async function startInferServer(options: InferServerOptions): Promise<Inf
   });
   const host =
     o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
-  const url = `http://${host}:${address.port}`;
+  const url = `http://${host}:${address.port}` as const;
   let closed: Promise<void> | undefined;
   return {
     url,

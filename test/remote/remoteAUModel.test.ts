@@ -66,7 +66,7 @@ describe('RemoteAUModel', () => {
   });
 
   it('connects with the token, reads the card, and is what AUModel.create gives for a URL', async () => {
-    const model = await AUModel.create(server.url as `http://${string}`, { token: 'tok', maxBatch: 64 });
+    const model = await AUModel.create(server.url, { token: 'tok', maxBatch: 64 });
     try {
       assert.ok(model instanceof RemoteAUModel);
       assert.equal(model.maxBatch, 16, "capped by the server's max_batch_size");

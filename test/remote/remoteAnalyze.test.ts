@@ -52,7 +52,7 @@ describe('analyze through infer-server', () => {
   after(() => server.close());
 
   it('FP32 crops: the same AU values as a local AUModel within 1e-5', async () => {
-    const remote = await AUModel.create(server.url as `http://${string}`, { datatype: 'FP32', maxBatch: 8 });
+    const remote = await AUModel.create(server.url, { datatype: 'FP32', maxBatch: 8 });
     try {
       assert.ok(remote instanceof RemoteAUModel);
       assert.equal(remote.card.name, 'auformer-tiny');
@@ -67,7 +67,7 @@ describe('analyze through infer-server', () => {
   });
 
   it('UINT8 crops (the default with infer-server): within the documented tolerance', async () => {
-    const remote = await AUModel.create(server.modelUrl as `http://${string}`, { maxBatch: 8 });
+    const remote = await AUModel.create(server.modelUrl, { maxBatch: 8 });
     try {
       assert.equal(remote.datatype, 'UINT8');
       const { max, faces } = maxDifference(await frames(remote), localResults);
