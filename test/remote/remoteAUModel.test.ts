@@ -15,6 +15,7 @@ import {
   startInferServer,
 } from '../../src/index.js';
 import { MicroBatcher } from '../../src/model/microBatcher.js';
+import { decodeInferResponse } from '../../src/remote/inferExchange.js';
 import { parseModelLocation } from '../../src/remote/remoteUrl.js';
 
 const crop = new Float32Array(3 * 224 * 224);
@@ -130,6 +131,59 @@ describe('RemoteAUModel', () => {
     } finally {
       other.closeAllConnections();
       other.close();
+    }
+  });
+
+  it('decodes JSON and binary logits, and calls any other answer a protocol error', () => {
+    const answer = (json: unknown, binary?: Uint8Array) => {
+      const text = Buffer.from(JSON.stringify(json));
+      const headers = new Headers(binary ? { 'inference-header-content-length': String(text.length) } : {});
+      return {
+        status: 200,
+        headers,
+        body: new Uint8Array(Buffer.concat([text, binary ?? new Uint8Array()])),
+      };
+    };
+    const logits = { name: 'logits', datatype: 'FP32', shape: [2, 2] };
+    const json = decodeInferResponse(
+      answer({
+        outputs: [
+          {
+            ...logits,
+            data: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        ],
+      }),
+      2,
+      2,
+      'x',
+    );
+    assert.deepEqual(Array.from(json), [1, 2, 3, 4]);
+    const bytes = new Uint8Array(Float32Array.from([5, 6, 7, 8]).buffer);
+    const other = { name: 'other', datatype: 'FP32', shape: [1], parameters: { binary_data_size: 3 } };
+    const withOther = answer(
+      { outputs: [other, { ...logits, parameters: { binary_data_size: 16 } }] },
+      new Uint8Array([9, 9, 9, ...bytes]),
+    );
+    assert.deepEqual(
+      Array.from(decodeInferResponse(withOther, 2, 2, 'x')),
+      [5, 6, 7, 8],
+      'binary outputs in header order, unaligned',
+    );
+    for (const bad of [
+      {},
+      { outputs: [{ ...logits, shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }] },
+      { outputs: [{ ...logits, datatype: 'FP16', data: [1, 2, 3, 4] }] },
+      { outputs: [{ ...logits, data: [1, 2] }] },
+    ]) {
+      assert.throws(
+        () => decodeInferResponse(answer(bad), 2, 2, 'x'),
+        { code: 'AUF_ERR_REMOTE_PROTOCOL' },
+        JSON.stringify(bad),
+      );
     }
   });
 
