@@ -1,7 +1,7 @@
 """Miniature BP4D and DISFA releases in exactly the raw layouts, built from the repo's photos.
 
-Each subject's frames are a photo (assets/photos, several real faces; the largest is the
-subject) shifted by a few pixels per frame; the last frame of the first subject has no face
+Each subject's frames are close-ups of one real face of a photo (assets/photos; the box is
+BlazeFace's best detection on the full photo), shifted by a few pixels per frame; the last frame of the first subject has no face
 (a plain gradient), to exercise the no-face list. DISFA's videos are encoded by ffmpeg.
 """
 from __future__ import annotations
@@ -18,16 +18,21 @@ DISFA_SUBJECTS = ("SN002", "SN010", "SN013", "SN018", "SN003", "SN029")
 BP4D_COLUMNS = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 23, 24)  # the release has more AUs than the 12 used
 DISFA_RELEASE_AUS = (1, 2, 4, 5, 6, 9, 12, 15, 17, 20, 25, 26)
 FRAMES = 3
-WIDTH = 400
+SIZE = 320  # frame side in pixels; the face is about a third of it, as in BP4D / DISFA
+#: x, y, side of the best face box in sample1..6.jpg (full resolution).
+FACE_BOXES = ((419, 406, 192), (1456, 198, 198), (590, 384, 203), (976, 230, 200), (779, 162, 164), (655, 374, 247))
 
 
 def subject_frames(k: int, no_face_last: bool) -> list[Image.Image]:
+    x, y, side = FACE_BOXES[k % 6]
+    cx, cy, half = x + side / 2, y + side / 2, 1.5 * side
     with Image.open(PHOTOS / f"sample{k % 6 + 1}.jpg") as im:
-        photo = im.convert("RGB").resize((WIDTH + 16, (WIDTH + 16) * im.height // im.width))
-    frames = [photo.crop((4 * i, 2 * i, 4 * i + WIDTH, 2 * i + photo.height - 16)) for i in range(FRAMES)]
+        photo = im.convert("RGB")
+        frames = [photo.crop((round(cx - half + 6 * i), round(cy - half + 3 * i), round(cx + half + 6 * i),
+                              round(cy + half + 3 * i))).resize((SIZE, SIZE), Image.BILINEAR) for i in range(FRAMES)]
     if no_face_last:
-        ramp = np.linspace(0, 255, WIDTH, dtype=np.uint8)
-        frames[-1] = Image.fromarray(np.stack([np.tile(ramp, (frames[0].height, 1))] * 3, -1))
+        ramp = np.linspace(0, 255, SIZE, dtype=np.uint8)
+        frames[-1] = Image.fromarray(np.stack([np.tile(ramp, (SIZE, 1))] * 3, -1))
     return frames
 
 
