@@ -72,6 +72,7 @@ export type { ModelVariant } from './model/modelVariant.js';
 export type { ExecutionProvider } from './model/onnx.js';
 export { readModelCard } from './model/modelCard.js';
 export { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
+export { SAMPLE_VIDEO } from './sources/sampleVideo.js';
 
 // Operators
 export { detectFaces } from './operators/detectFaces.js';
@@ -130,4 +131,4 @@ export type {
   WireEncoding,
   WireSourceStatus,
 } from './sinks/ws/protocol.js';
-export type { DropReason } from './sinks/ws/clientConnection.js';
+export type { DropReason } from './sinks/ws/protocol.js';

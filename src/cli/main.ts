@@ -11,6 +11,7 @@ import { reportWorkerError, runCrops } from './cropsCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `Usage: auformer <command> [options]
 
@@ -19,6 +20,10 @@ Commands:
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
   crops <folder|image...> --out <dir>  aligned training crops (PNG) + keypoints, by the SDK's detector
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -35,6 +40,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runPlot(rest, io);
       case 'crops':
         return await runCrops(rest, io);
+      case '-v':
+      case '--version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return 0;
       case undefined:
       case '-h':
       case '--help':

@@ -44,7 +44,10 @@ export interface FrameResult {
   readonly faces: readonly FaceResult[];
 }
 
-/** An AU episode of one track, emitted when it closes. */
+/**
+ * An AU episode of one track, emitted when it closes: from the start of its first active frame to
+ * the end of its last (media ms), so `endMs - startMs` is its duration.
+ */
 export interface AUEvent {
   readonly type: 'event';
   readonly sourceId: string;
@@ -52,6 +55,9 @@ export interface AUEvent {
   readonly au: string;
   readonly startMs: number;
   readonly endMs: number;
+  /** `index` of the first and of the last active frame. */
+  readonly startIndex: number;
+  readonly endIndex: number;
   readonly peakMs: number;
   readonly peakProbability: number;
 }
