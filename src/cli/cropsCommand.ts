@@ -97,15 +97,25 @@ async function inChildren(args: CropsArgs, entries: readonly CropEntry[], dir: s
   const forwarded = ['--detector', args.detector];
   if (args.canvas) forwarded.push('--canvas', `${args.canvas.width}x${args.canvas.height}`);
   if (args.modelPath !== undefined) forwarded.push('--model', args.modelPath);
-  const results = await Promise.all(
+  const abort = new AbortController(); // the first failure stops the other workers
+  let firstError: unknown;
+  const settled = await Promise.allSettled(
     Array.from({ length: jobs }, async (_, k) => {
       const list = join(dir, `.list.part-${k}.tsv`);
       const part = entries.slice(k * per, (k + 1) * per);
       await writeFile(list, part.map((e) => `${e.frame}\t${e.name}\n`).join(''));
       const argv = ['crops', '--list', list, '--out', dir, '--part', String(k), ...forwarded];
-      return runChild(argv).finally(() => rm(list, { force: true }));
+      return runChild(argv, abort.signal)
+        .catch((error: unknown) => {
+          if (!abort.signal.aborted) firstError = error;
+          abort.abort();
+          throw error;
+        })
+        .finally(() => rm(list, { force: true }));
     }),
   );
+  if (abort.signal.aborted) throw firstError;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<CropCounts>).value);
   for (const name of ['keypoints.jsonl', 'no_face.txt']) {
     const [stem, ext] = name.split('.') as [string, string];
     await writeFile(join(dir, name), '');
@@ -120,9 +130,12 @@ async function inChildren(args: CropsArgs, entries: readonly CropEntry[], dir: s
 }
 
 /** `auformer <argv>` in a child process (same node flags, e.g. tsx's loader); resolves its counts. */
-function runChild(argv: string[]): Promise<CropCounts> {
+function runChild(argv: string[], signal: AbortSignal): Promise<CropCounts> {
   return new Promise((resolve, reject) => {
-    const child = fork(process.argv[1] as string, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(process.argv[1] as string, argv, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      signal,
+    });
     let reply: { counts?: CropCounts; error?: { code: ErrorCode; message: string } } = {};
     child.on('message', (m: typeof reply) => (reply = m));
     child.on('error', reject);

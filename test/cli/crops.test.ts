@@ -137,7 +137,8 @@ describe('auformer crops (CLI)', { timeout: 120_000 }, () => {
     assert.match(existing.stderr, /already exists; pass --overwrite/);
     const broken = join(temp.dir, 'broken.jpg');
     await writeFile(broken, 'not a jpeg');
-    const corrupt = await cli(['crops', broken, '--out', out, '--jobs', '2']);
+    // two workers: the one that fails reports its typed error, the other one is stopped
+    const corrupt = await cli(['crops', broken, join(frames, 'face1.jpg'), '--out', out, '--jobs', '2']);
     assert.equal(corrupt.code, 1);
     assert.match(corrupt.stderr, /AUF_ERR_DECODE.*broken\.jpg/);
     await assert.rejects(access(out));
