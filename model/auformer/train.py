@@ -12,7 +12,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -70,7 +70,7 @@ def train(model: torch.nn.Module, train_set: Dataset, cfg: TrainConfig, val_set:
     if cfg.keep not in KEEP:
         raise ValueError(f"keep={cfg.keep!r} is not valid; use one of {KEEP}")
     if cfg.keep == "best" and val_set is None:
-        cfg.keep = "last"  # nothing to compare on: say so in the report
+        cfg = replace(cfg, keep="last")  # nothing to compare epochs on: the report says "last"
     world = setup_world(cfg.device)
     try:
         return _train(model, train_set, cfg, val_set, pos_rates, on_epoch_end, log, run_config, world)

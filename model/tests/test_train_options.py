@@ -82,8 +82,8 @@ def run(labels, out, *extra):
 
 
 def test_config_file_is_recorded_and_seeds_the_whole_run(crops, tmp_path):
-    cfg = tmp_path / "run.json"
-    cfg.write_text(json.dumps({"epochs": 2, "lr": 1e-3, "seed": 5, "keep": "best"}))
+    cfg = tmp_path / "run.yaml"  # YAML (PyYAML) or JSON
+    cfg.write_text("epochs: 2\nlr: 1.0e-3\nseed: 5\nkeep: best\n")
     run(crops, tmp_path / "a", "--config", str(cfg), "--lr", "2e-3")  # the flag wins over the file
     saved = json.loads((tmp_path / "a" / "config.json").read_text())
     assert saved["epochs"] == 2 and saved["lr"] == 2e-3 and saved["seed"] == 5 and saved["preset"] == "tiny"
