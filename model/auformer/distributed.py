@@ -57,6 +57,15 @@ def mean_over_world(value: torch.Tensor, world: World) -> torch.Tensor:
     return v / world.size
 
 
+def from_main(obj: object, world: World) -> object:
+    """Rank 0's ``obj`` on every process (e.g. the held-out scores only rank 0 computes)."""
+    if world.size == 1:
+        return obj
+    box = [obj]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
+
+
 def barrier(world: World) -> None:
     if world.size > 1:
         dist.barrier()

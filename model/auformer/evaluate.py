@@ -15,6 +15,8 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from .errors import DataError
+
 
 @torch.no_grad()
 def predict(model: torch.nn.Module, dataset: Dataset, batch_size: int = 64, device: str | torch.device = "cpu",
@@ -49,7 +51,7 @@ def f1_scores(probs: torch.Tensor, labels: torch.Tensor, thresholds: float | lis
 
 
 def _score(model: torch.nn.Module, labels: Path, dataset: str, aus: list[str], index: list[int], fold: int | None,
-           folds: str | None, image_root: str | None, batch_size: int, workers: int) -> dict:
+           folds: str | None, image_root: str | None, batch_size: int, workers: int, device: str) -> dict:
     """Per-AU F1 of ``model`` outputs ``index`` (named ``aus``) on a label CSV (one fold or all frames)."""
     from .data import AUImageDataset, load_folds, read_label_csv, split_by_fold
     from .train_cli import crops_manifest
@@ -62,7 +64,10 @@ def _score(model: torch.nn.Module, labels: Path, dataset: str, aus: list[str], i
     crops = crops_manifest(labels)
     canvas = tuple(crops["canvas_size"]) if crops else None
     ds = AUImageDataset(table, cfg.input_size, cfg.mean, cfg.std, train=False, canvas_size=canvas)
-    probs, truth = predict(model, ds, batch_size, "cpu", workers)
+    from .distributed import resolve_device
+
+    dev = resolve_device(device)
+    probs, truth = predict(model.to(dev), ds, batch_size, dev, workers)
     thresholds = [cfg.thresholds[i] for i in index] if cfg.thresholds else 0.5
     scores = f1_scores(probs[:, index], truth, thresholds)
     return {"fold": fold, "au_names": aus, "f1": dict(zip(aus, scores["f1"])), "mean_f1": scores["mean_f1"],
@@ -86,10 +91,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--image-root")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--num-workers", type=int, default=2, help="DataLoader worker processes")
+    ap.add_argument("--device", default="auto", help="auto (CUDA if available) | cpu | cuda | cuda:N")
     ap.add_argument("--out", help="write the JSON report here")
     a = ap.parse_args(argv)
     labels = Path(a.labels)
-    common = dict(dataset=a.dataset, folds=a.folds, image_root=a.image_root, batch_size=a.batch_size, workers=a.num_workers)
+    common = dict(dataset=a.dataset, folds=a.folds, image_root=a.image_root, batch_size=a.batch_size, workers=a.num_workers,
+                  device=a.device)
     if a.run:
         reports = []
         for k in range(3):
@@ -100,7 +107,7 @@ def main(argv: list[str] | None = None) -> dict:
                 reports.append({"checkpoint": str(path), **_score(model, labels, aus=aus, index=list(range(len(aus))),
                                                                   fold=k, **common)})
         if not reports:
-            raise SystemExit(f"no fold<k>/model.pt in {a.run}")
+            raise DataError(f"no fold<k>/model.pt in {a.run}; pass the --out folder of python -m auformer.train")
         report = within_dataset_summary(a.dataset, aus, reports)
     else:
         model = load_model(a.checkpoint)
@@ -123,4 +130,11 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    from .errors import AUFormerError
+
+    try:
+        main()
+    except AUFormerError as e:
+        sys.exit(f"error: {e}")

@@ -20,7 +20,7 @@ from torch.utils.data import DataLoader, Dataset
 from torch.utils.data.distributed import DistributedSampler
 
 from .checkpoint import save_model
-from .distributed import World, barrier, mean_over_world, setup_world, teardown
+from .distributed import World, barrier, from_main, mean_over_world, setup_world, teardown
 from .errors import TrainingError
 from .evaluate import f1_scores, predict
 from .losses import AUFormerLoss, au_weights
@@ -146,6 +146,7 @@ def _train(model, train_set, cfg, val_set, pos_rates, on_epoch_end, log, run_con
         if val_set is not None and world.is_main:
             probs, labels = predict(model, val_set, cfg.batch_size, dev, cfg.num_workers, precision)
             record.update(f1_scores(probs, labels))
+        record = from_main(record, world)  # every process keeps the same history and best epoch
         history.append(record)
         improved = "mean_f1" in record and (best is None or record["mean_f1"] > best["mean_f1"])
         if improved:
