@@ -18,7 +18,7 @@ Options:
                        to the list's folder; the crop name defaults to the frame's name with .png
   --model <file.onnx>  take the template and input size from this card (default: the embedded
                        model, whose template is the toolkit's default)
-  --canvas <px|WxH>    canvas size (default: input size * 256 / 224)
+  --canvas <px|WxH>    canvas size, input + an even margin (default: 16/224 of the input each side, 256 for 224)
   --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
   --jobs <n>           worker processes (default 1)
   --overwrite          replace <dir> if it exists

@@ -29,8 +29,12 @@ export async function runCrops(argv: readonly string[], io: CommandIO): Promise<
   const modelPath = args.modelPath ?? DEFAULT_MODEL_PATH;
   const card = await readModelCard(modelPath);
   const size = args.canvas ?? defaultCanvas(card);
-  if (size.width < card.inputWidth || size.height < card.inputHeight)
-    throw new UsageError(`--canvas ${size.width}x${size.height} is smaller than the model input`);
+  const [dw, dh] = [size.width - card.inputWidth, size.height - card.inputHeight];
+  if (dw < 0 || dh < 0 || dw % 2 !== 0 || dh % 2 !== 0)
+    throw new UsageError(
+      `--canvas ${size.width}x${size.height} must exceed the model input ${card.inputWidth}x${card.inputHeight} ` +
+        'by an even number of pixels (a whole-pixel margin on each side)',
+    );
   const canvas = canvasCard(card, size.width, size.height);
   const entries = await cropEntries(args.inputs, args.list);
   const detector = { model: args.detector };

@@ -10,11 +10,15 @@ import type { Frame } from '../types/frame.js';
 import type { ModelCard } from '../types/model.js';
 import type { RgbImage } from '../render/rgbImage.js';
 
-/** Default canvas: input size * 256 / 224, rounded up (the toolkit's `AUImageDataset` default). */
+/**
+ * Default canvas: the input plus a whole-pixel margin of 16/224 of it on every side (256 for
+ * 224), so the toolkit's centre crop ((canvas - input) / 2) is the template's exact position.
+ */
 export function defaultCanvas(card: ModelCard): { width: number; height: number } {
+  const margin = (side: number): number => 2 * Math.ceil((side * 16) / 224);
   return {
-    width: Math.ceil((card.inputWidth * 256) / 224),
-    height: Math.ceil((card.inputHeight * 256) / 224),
+    width: card.inputWidth + margin(card.inputWidth),
+    height: card.inputHeight + margin(card.inputHeight),
   };
 }
 

@@ -135,6 +135,9 @@ describe('auformer crops (CLI)', { timeout: 120_000 }, () => {
     const existing = await cli(['crops', frames, '--out', frames]);
     assert.equal(existing.code, 2);
     assert.match(existing.stderr, /already exists; pass --overwrite/);
+    const odd = await cli(['crops', frames, '--out', out, '--canvas', '255']);
+    assert.equal(odd.code, 2); // a half-pixel margin would shift the training crop against the SDK's
+    assert.match(odd.stderr, /by an even number of pixels/);
     const broken = join(temp.dir, 'broken.jpg');
     await writeFile(broken, 'not a jpeg');
     // two workers: the one that fails reports its typed error, the other one is stopped
