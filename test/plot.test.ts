@@ -1,6 +1,5 @@
 /** Timeline plots: renderTimeline + encodePng, and 'auformer plot' over a real JSONL file. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +13,8 @@ import { trackColor } from '../src/render/palette.js';
 import { createTimelineCollector } from '../src/report/timelineData.js';
 import { renderTimeline, TIMELINE_WIDTH, timelineHeight } from '../src/report/renderTimeline.js';
 import { toJsonLines } from '../src/sinks/toJsonLines.js';
-import { REPO_ROOT, makeTempDir } from './helpers/media.js';
+import { cli } from './helpers/cli.js';
+import { makeTempDir } from './helpers/media.js';
 
 /** Width, height and RGB pixels of a PNG written by encodePng (8-bit RGB, filter 0 rows). */
 function decodeOwnPng(png: Buffer): { width: number; height: number; rgb: Buffer } {
@@ -178,13 +178,3 @@ describe('timeline plot', () => {
     );
   });
 });
-
-function cli(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}

@@ -12,7 +12,7 @@ export type AUValues = Readonly<Record<string, number>>;
 
 /** One face's results in one frame. */
 export interface FaceResult {
-  /** Stable id per person within a source when tracking is on; the face's index otherwise. */
+  /** Stable id per person within a source when tracking is on (from 1); the face's place in the frame (from 1) otherwise. */
   readonly trackId: number;
   readonly box: Box;
   readonly score: number;
