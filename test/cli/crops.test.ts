@@ -4,14 +4,14 @@
  * step; no-face frames are listed; --jobs 2 writes what one process writes.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { access, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { lastValueFrom, toArray } from 'rxjs';
 import { DEFAULT_MODEL_PATH, alignFaces, detectFaces, fromImages, readModelCard } from '../../src/index.js';
 import type { Frame } from '../../src/index.js';
-import { PHOTOS_DIR, REPO_ROOT, SYSTEM_FFMPEG, makeTempDir, run } from '../helpers/media.js';
+import { cli } from '../helpers/cli.js';
+import { PHOTOS_DIR, SYSTEM_FFMPEG, makeTempDir, run } from '../helpers/media.js';
 
 /** x, y, side of one face per photo (BlazeFace 'back' on the full photos). */
 const FACES = [
@@ -19,16 +19,6 @@ const FACES = [
   [3, 590, 384, 203],
   [5, 779, 162, 164],
 ] as const;
-
-function cli(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
 
 const decode = (paths: readonly string[]): Promise<Frame[]> =>
   lastValueFrom(fromImages(paths).pipe(toArray()));
