@@ -64,3 +64,17 @@ def test_auto_folds_and_unknown_subjects(tmp_path):
     prepare(["bp4d", "--root", str(raw), "--out", str(tmp_path / "a"), "--folds", "auto"])
     folds = json.loads((tmp_path / "a/folds.json").read_text())["folds"]
     assert sorted(s for f in folds for s in f) == sorted(["F099", *BP4D_SUBJECTS[1:]]) and all(len(f) == 2 for f in folds)
+
+
+def test_bp4d_frames_named_without_padding_and_crops_need_a_prepared_folder(tmp_path):
+    from auformer.crops import make_crops
+
+    raw = make_bp4d(tmp_path / "raw")
+    for p in (raw / "BP4D-training" / "M011" / "T1").iterdir():
+        p.rename(p.with_name(f"{int(p.stem)}.jpg"))  # 0101.jpg -> 101.jpg: matched by number
+    prepare(["bp4d", "--root", str(raw), "--out", str(tmp_path / "out")])
+    rows = [r for r in rows_of(tmp_path / "out" / "labels.csv") if r["subject"] == "M011"]
+    assert [r["image"] for r in rows] == ["M011/T1/0101.png", "M011/T1/0102.png", "M011/T1/0103.png"]
+    assert rows[0]["frame"].endswith("M011/T1/101.jpg")
+    with pytest.raises(DataError, match="not a complete prepared dataset"):
+        make_crops(tmp_path / "raw")
