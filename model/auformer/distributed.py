@@ -49,7 +49,7 @@ def setup_world(device: str) -> World:
 
 
 def mean_over_world(value: torch.Tensor, world: World) -> torch.Tensor:
-    """The mean of a scalar over all processes (for logging the global loss)."""
+    """The mean of a tensor over all processes (for logging the global loss)."""
     if world.size == 1:
         return value.detach()
     v = value.detach().clone()

@@ -131,7 +131,8 @@ def _train(model, train_set, cfg, val_set, pos_rates, on_epoch_end, log, run_con
             scaler.update()
             sched.step()
             step += 1
-            means = {k: float(mean_over_world(v, world)) for k, v in parts.items()}
+            names = list(parts)  # one all-reduce for every loss part
+            means = dict(zip(names, mean_over_world(torch.stack([parts[k].detach() for k in names]), world).tolist()))
             for k, v in means.items():
                 sums[k] = sums.get(k, 0.0) + v * len(x)
             seen += len(x)
