@@ -26,7 +26,7 @@ class StepLog:
         path.parent.mkdir(parents=True, exist_ok=True)
         kept = []
         if resume_step and path.is_file():
-            kept = [line for line in path.read_text().splitlines() if json.loads(line).get("step", 0) <= resume_step]
+            kept = [line for line in path.read_text().splitlines() if _step(line) <= resume_step]
         elif path.is_file():
             path.unlink()  # a fresh run starts a fresh log
         path.write_text("".join(line + "\n" for line in kept))
@@ -40,6 +40,14 @@ class StepLog:
     def close(self) -> None:
         if self.file:
             self.file.close()
+
+
+def _step(line: str) -> float:
+    """A record's step; a line cut short by a crash counts as past any resume point."""
+    try:
+        return json.loads(line).get("step", 0)
+    except ValueError:
+        return float("inf")
 
 
 def gpu_memory_mb(device: torch.device) -> float | None:
