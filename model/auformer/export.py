@@ -47,10 +47,12 @@ def card_metadata(cfg: AUFormerConfig) -> dict[str, str]:
         "mean": json.dumps([float(v) for v in cfg.mean]),
         "std": json.dumps([float(v) for v in cfg.std]),
         "alignment_template": json.dumps(cfg.template()),
+        "keypoint_source": cfg.keypoint_source,
         "thresholds": json.dumps([float(t) for t in (cfg.thresholds or [0.5] * cfg.num_aus)]),
         "training_data": cfg.training_data,
         "licence": cfg.licence,
         "untrained": "true" if cfg.untrained else "false",
+        **({"training_provenance": cfg.training_provenance} if cfg.training_provenance else {}),
     }
 
 
