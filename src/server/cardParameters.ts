@@ -6,20 +6,30 @@
  */
 import type { ModelCard } from '../index.js';
 
+/**
+ * One entry per `ModelCard` field, `[metadata key, value]`: a field added to the card fails to
+ * compile here until it is mapped, so the server never drops part of a card.
+ */
+const ENTRIES: { readonly [K in keyof Required<ModelCard>]: (card: ModelCard) => [string, string] } = {
+  name: (c) => ['name', c.name],
+  version: (c) => ['version', c.version],
+  auNames: (c) => ['au_names', JSON.stringify(c.auNames)],
+  inputHeight: (c) => ['input_size', JSON.stringify([c.inputHeight, c.inputWidth])],
+  inputWidth: (c) => ['input_size', JSON.stringify([c.inputHeight, c.inputWidth])],
+  mean: (c) => ['mean', JSON.stringify(c.mean)],
+  std: (c) => ['std', JSON.stringify(c.std)],
+  alignmentTemplate: (c) => [
+    'alignment_template',
+    JSON.stringify(c.alignmentTemplate.map((p) => [p.x, p.y])),
+  ],
+  thresholds: (c) => ['thresholds', JSON.stringify(c.thresholds)],
+  trainingData: (c) => ['training_data', c.trainingData],
+  licence: (c) => ['licence', c.licence],
+  description: (c) => ['description', c.description],
+  inputDtype: (c) => ['input_dtype', c.inputDtype ?? 'float32'],
+  untrained: (c) => ['untrained', String(c.untrained)],
+};
+
 export function cardParameters(card: ModelCard): Record<string, string> {
-  return {
-    name: card.name,
-    version: card.version,
-    au_names: JSON.stringify(card.auNames),
-    input_size: JSON.stringify([card.inputHeight, card.inputWidth]),
-    mean: JSON.stringify(card.mean),
-    std: JSON.stringify(card.std),
-    alignment_template: JSON.stringify(card.alignmentTemplate.map((p) => [p.x, p.y])),
-    thresholds: JSON.stringify(card.thresholds),
-    training_data: card.trainingData,
-    licence: card.licence,
-    description: card.description,
-    input_dtype: card.inputDtype ?? 'float32',
-    untrained: String(card.untrained),
-  };
+  return Object.fromEntries(Object.values(ENTRIES).map((entry) => entry(card)));
 }
