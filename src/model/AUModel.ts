@@ -14,7 +14,7 @@
  */
 import { ModelError, OptionError } from '../errors.js';
 import type { ModelCard } from '../types/model.js';
-import { type ExecutionProvider, type WorkerSession, openSession } from './openSession.js';
+import { type ExecutionProvider, type TransferredRun, type WorkerSession, openSession } from './openSession.js';
 import { parseModelCard, readModelBytes } from './modelCard.js';
 import { validateModelShapes } from './validateModelShapes.js';
 import { type ModelVariant, VARIANT_HINTS, variantPath } from './modelVariant.js';
@@ -156,16 +156,24 @@ export class AUModel implements AUInferenceModel {
     await this.session.release();
   }
 
-  /** The tensor moves to the worker (detached here) and comes back with the outputs. */
+  /**
+   * A float model gets the tensor itself (moved to the worker and back); a uint8-input model
+   * (`input_dtype: "uint8"`) gets the crops rounded to pixel values, and the tensor stays here.
+   */
+  private async runSession(tensor: Float32Array, count: number, dims: number[]): Promise<TransferredRun> {
+    if (this.card.inputDtype !== 'uint8') {
+      return this.session.runTransferring({ images: { data: tensor.subarray(0, count * this.cropLength), dims } });
+    }
+    const outputs = await this.session.run({ images: { data: cropsToUint8(tensor, count, this.card), dims } });
+    return { outputs, feeds: { images: { data: tensor, dims } } };
+  }
+
+  /** Runs one batch; the tensor comes back with the outputs for reuse. */
   private async runBatch(tensor: Float32Array, count: number): Promise<BatchOutcome> {
     const n = this.card.auNames.length;
     const dims = [count, 3, this.card.inputHeight, this.card.inputWidth];
     try {
-      const { outputs, feeds } =
-        this.card.inputDtype === 'uint8'
-          ? // uint8 pixels go in (the graph normalises them); the float tensor stays here for reuse.
-            { outputs: await this.session.run({ images: { data: cropsToUint8(tensor, count, this.card), dims } }), feeds: { images: { data: tensor, dims } } }
-          : await this.session.runTransferring({ images: { data: tensor.subarray(0, count * this.cropLength), dims } });
+      const { outputs, feeds } = await this.runSession(tensor, count, dims);
       const logits = outputs['logits']?.data;
       if (!logits || logits.length !== count * n) {
         throw new ModelError(
