@@ -48,6 +48,40 @@ describe('auformer analyze --infer / infer-server', () => {
     }
   });
 
+  it('serve --infer: a live file scored on the server, written to JSONL, exit 0 at its end', async () => {
+    const temp = await makeTempDir();
+    const server = await startServerProcess();
+    try {
+      const out = join(temp.dir, 'live.jsonl');
+      const args = [
+        'serve',
+        SAMPLE_FACES,
+        '--ws',
+        '127.0.0.1:0',
+        '--max-width',
+        '480',
+        '--status-every',
+        '0',
+      ];
+      const { stderr } = await cli([...args, '--infer', server.url, '--out', out]);
+      assert.match(stderr, /listening on ws:/);
+      const frames = (await readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; faces?: { aus: Record<string, number> }[] })
+        .filter((r) => r.type === 'frame');
+      const scored = frames.filter((f) => (f.faces ?? []).length > 0);
+      assert.ok(scored.length >= 10, `${scored.length} live frames with a face`);
+      assert.equal(Object.keys(scored[0]!.faces![0]!.aus).length, 12);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const crops = Number(/auformer_infer_crops_total (\d+)/.exec(metrics)?.[1]);
+      assert.ok(crops >= scored.length, `the server scored ${crops} crops`);
+    } finally {
+      await server.kill();
+      await temp.cleanup();
+    }
+  });
+
   it('refuses --infer together with --model, and URLs that are not http(s)', async () => {
     for (const args of [
       ['--infer', 'http://127.0.0.1:1', '--model', 'm.onnx'],
