@@ -2,7 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { type MonoTypeOperatorFunction, tap } from 'rxjs';
 import { analyze } from '../analyze.js';
-import { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
+import { openAUModel } from '../remote/openAUModel.js';
 import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import { describeSmoothing } from '../operators/smoothAUs.js';
 import type { FileSourceOptions } from '../sources/fromFile.js';
@@ -14,6 +15,7 @@ import { toAnnotatedVideo } from '../sinks/toAnnotatedVideo.js';
 import { toCsv } from '../sinks/toCsv.js';
 import { toEventsCsv } from '../sinks/toEventsCsv.js';
 import { toJsonLines } from '../sinks/toJsonLines.js';
+import { toTrackSummaryCsv } from '../sinks/toTrackSummaryCsv.js';
 import type { SourceInfo } from '../types/frame.js';
 import type { ModelCard } from '../types/model.js';
 import type { AnalysisRecord } from '../types/result.js';
@@ -33,7 +35,10 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
     io.stdout.write(`${ANALYZE_USAGE}\n`);
     return 0;
   }
-  const model = await AUModel.create(args.modelPath ?? DEFAULT_MODEL_PATH, args.options.modelOptions);
+  const model = await openAUModel(
+    args.inferUrls ?? args.modelPath ?? DEFAULT_MODEL_PATH,
+    args.options.modelOptions,
+  );
   try {
     if (model.card.untrained) io.stderr.write(untrainedNotice(model.card));
     const sources = await Promise.all(
@@ -51,7 +56,12 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
   }
 }
 
-async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io: CommandIO): Promise<number> {
+async function run(
+  args: AnalyzeArgs,
+  model: AUInferenceModel,
+  sources: SourceInfo[],
+  io: CommandIO,
+): Promise<number> {
   const durations = new Map(sources.map((s) => [s.sourceId, s.durationMs ?? 0]));
   const totalMs = [...durations.values()].reduce((a, b) => a + b, 0);
   const progress = args.quiet ? undefined : createProgress({ durationMs: totalMs, stream: io.stderr });
@@ -89,8 +99,12 @@ async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io:
   io.stderr.write(
     summary.render(outcome === 'done' ? 'done' : outcome === 'interrupted' ? 'interrupted' : 'failed'),
   );
-  const extra = [args.eventsOut, args.annotateOut, args.plotOut].filter((p) => p !== undefined);
-  io.stderr.write(`results: ${[...args.outputs, ...extra].join(', ')}\n`);
+  const extra = [args.eventsOut, args.summaryOut, args.annotateOut, args.plotOut];
+  const files = [...args.outputs, ...extra].filter((p) => p !== undefined).join(', ');
+  // After a failure the files hold what was computed before it: say so, not "results".
+  io.stderr.write(
+    outcome instanceof Error ? `partial results, up to the error: ${files}\n` : `results: ${files}\n`,
+  );
   if (outcome instanceof Error) throw outcome;
   return outcome === 'interrupted' ? 130 : 0;
 }
@@ -113,10 +127,12 @@ function sinks(
           auNames: card.auNames,
           thresholds: card.thresholds,
           smoothed: settings.smoothing.method !== 'none',
+          style: args.csvStyle,
         })
-      : toJsonLines(path, { header: { model: card, sources, options: settings } }),
+      : toJsonLines(path, { header: { model: card, sources, options: settings }, summary: true }),
   );
   if (args.eventsOut) out.push(toEventsCsv(args.eventsOut));
+  if (args.summaryOut) out.push(toTrackSummaryCsv(args.summaryOut, card));
   const [video] = args.inputs;
   if (args.annotateOut && video !== undefined) {
     // A second decode with the same options yields the same frames, paired by index.

@@ -6,9 +6,13 @@
 import { AufError } from '../errors.js';
 import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
 import { runAnalyze } from './analyzeCommand.js';
+import { CROPS_USAGE } from './cropsArgs.js';
+import { reportWorkerError, runCrops } from './cropsCommand.js';
+import { INFER_SERVER_USAGE, runInferServer } from './inferServerCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `Usage: auformer <command> [options]
 
@@ -16,10 +20,16 @@ Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
+  crops <folder|image...> --out <dir>  aligned training crops (PNG) + keypoints, by the SDK's detector
+  infer-server                      serve the model to other hosts (KServe v2 / Triton protocol)
   submit <video...> --queue <redis> --out <dir>   archive jobs for workers (needs bullmq, ioredis)
   worker --queue <redis>            run archive jobs (docs/distributed.md)
   jobs <list|status|retry|cancel|clean> --queue <redis>   manage archive jobs
   gateway --from <redis> --ws <host:port>   serve results streams to WebSocket viewers
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -34,6 +44,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runServe(rest, io);
       case 'plot':
         return await runPlot(rest, io);
+      case 'crops':
+        return await runCrops(rest, io);
+      case 'infer-server':
+        return await runInferServer(rest, io);
       case 'submit':
         return await (await import('./submitCommand.js')).runSubmit(rest, io);
       case 'worker':
@@ -42,6 +56,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./jobsCommand.js')).runJobs(rest, io);
       case 'gateway':
         return await (await import('./gatewayCommand.js')).runGateway(rest, io);
+      case '-v':
+      case '--version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return 0;
       case undefined:
       case '-h':
       case '--help':
@@ -51,11 +69,17 @@ async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
+    if (command === 'crops') reportWorkerError(error);
     if (error instanceof UsageError) {
       const usage =
-        { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE, ...(await distributedUsages()) }[
-          command ?? ''
-        ] ?? USAGE;
+        {
+          analyze: ANALYZE_USAGE,
+          serve: SERVE_USAGE,
+          plot: PLOT_USAGE,
+          crops: CROPS_USAGE,
+          'infer-server': INFER_SERVER_USAGE,
+          ...(await distributedUsages()),
+        }[command ?? ''] ?? USAGE;
       io.stderr.write(`auformer: ${error.message}\n\n${usage}\n`);
       return 2;
     }

@@ -4,7 +4,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
-import type { AUModelOptions } from '../model/AUModel.js';
+import type { OpenAUModelOptions } from '../remote/openAUModel.js';
 import type { FrameStagesOptions, TemporalStagesOptions } from '../operators/stages.js';
 import { SMOOTHING_METHODS, type SmoothingMethod } from '../operators/smoothing/smoothingOptions.js';
 
@@ -14,6 +14,9 @@ export class UsageError extends Error {}
 export const PIPELINE_OPTIONS = {
   out: { type: 'string', multiple: true },
   model: { type: 'string' },
+  infer: { type: 'string' },
+  'infer-token': { type: 'string' },
+  'infer-timeout': { type: 'string' },
   fps: { type: 'string' },
   'max-width': { type: 'string' },
   'max-faces': { type: 'string' },
@@ -29,6 +32,10 @@ export const PIPELINE_OPTIONS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by model/. Default: the embedded UNTRAINED tiny model
+  --infer <url[,url]>  run the model on inference servers instead (auformer infer-server or Triton,
+                       http://host:8000 or .../v2/models/NAME; more than one for failover)
+  --infer-token <T>    bearer token the inference servers ask for
+  --infer-timeout <s>  seconds a batch may take, retries and failover included (default 10)
   --fps <n>            sample n frames per second (default: every frame)
   --max-width <px>     downscale wider frames (by ffmpeg) before detection
   --max-faces <n>      at most n faces per frame (default 8)
@@ -54,7 +61,9 @@ type Values = {
 export interface PipelineArgs extends FrameStagesOptions, TemporalStagesOptions {
   readonly outputs: readonly string[];
   readonly modelPath: string | undefined;
-  readonly modelOptions: AUModelOptions;
+  /** `--infer`: inference server URLs (the model runs there instead of `modelPath`). */
+  readonly inferUrls: readonly string[] | undefined;
+  readonly modelOptions: OpenAUModelOptions;
   readonly detector: FaceDetectorOptions;
   readonly source: { readonly fps?: number; readonly maxWidth?: number };
 }
@@ -65,6 +74,14 @@ export function num(name: string, value: string | undefined, min: number): numbe
   const n = Number(value);
   if (!Number.isFinite(n) || n < min)
     throw new UsageError(`--${name} must be a number >= ${min}, got '${value}'`);
+  return n;
+}
+
+/** A whole-number option (counts, sizes, threads): `--max-faces 2.5` is a `UsageError`. */
+export function int(name: string, value: string | undefined, min: number): number | undefined {
+  const n = num(name, value, min);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new UsageError(`--${name} must be a whole number >= ${min}, got '${value}'`);
   return n;
 }
 
@@ -79,33 +96,58 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
   }
-  const batch = num('batch', v.batch, 1);
-  const threads = num('threads', v.threads, 1);
-  const maxFaces = num('max-faces', v['max-faces'], 1);
+  const inferUrls = parseInferUrls(v.infer, v.model, v['infer-token'] ?? v['infer-timeout']);
+  const inferTimeout = num('infer-timeout', v['infer-timeout'], 0.001);
+  const batch = int('batch', v.batch, 1);
+  const threads = int('threads', v.threads, 1);
+  const maxFaces = int('max-faces', v['max-faces'], 1);
   const maxHz = num('max-hz', v['max-hz'], 0.001);
   const fps = num('fps', v.fps, 0.001);
-  const maxWidth = num('max-width', v['max-width'], 16);
+  const maxWidth = int('max-width', v['max-width'], 16);
   return {
     outputs,
     modelPath: v.model,
+    inferUrls,
     modelOptions: {
-      ...(batch === undefined ? {} : { maxBatch: Math.floor(batch) }),
-      ...(threads === undefined ? {} : { intraOpThreads: Math.floor(threads) }),
+      ...(v['infer-token'] === undefined ? {} : { token: v['infer-token'] }),
+      ...(inferTimeout === undefined ? {} : { timeoutMs: Math.ceil(inferTimeout * 1000) }),
+      ...(batch === undefined ? {} : { maxBatch: batch }),
+      ...(threads === undefined ? {} : { intraOpThreads: threads }),
     },
     detector: {
       ...(v.detector === undefined ? {} : { model: v.detector }),
-      ...(maxFaces === undefined ? {} : { maxFaces: Math.floor(maxFaces) }),
+      ...(maxFaces === undefined ? {} : { maxFaces }),
       ...(v.tile ? { tile: true } : {}),
     },
     source: {
       ...(fps === undefined ? {} : { fps }),
-      ...(maxWidth === undefined ? {} : { maxWidth: Math.floor(maxWidth) }),
+      ...(maxWidth === undefined ? {} : { maxWidth }),
     },
     track: v['no-track'] ? false : {},
     infer: maxHz === undefined ? {} : { maxHzPerTrack: maxHz },
     smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },
     events: v.events === true ? {} : false,
   };
+}
+
+/** `--infer a,b`: http(s) URLs, not with `--model` (the servers hold the model). */
+function parseInferUrls(
+  infer: string | undefined,
+  model: string | undefined,
+  inferFlag: string | undefined,
+): string[] | undefined {
+  if (infer === undefined) {
+    if (inferFlag !== undefined) throw new UsageError('--infer-token and --infer-timeout need --infer');
+    return undefined;
+  }
+  if (model !== undefined)
+    throw new UsageError('give --model or --infer, not both (the inference server holds the model)');
+  const urls = infer.split(',').map((u) => u.trim());
+  for (const url of urls) {
+    if (!/^https?:\/\/[^\s]+$/i.test(url))
+      throw new UsageError(`--infer takes http(s):// URLs separated by commas, got '${url}'`);
+  }
+  return urls;
 }
 
 /** Runs a command-line parse, turning its errors (unknown option, missing value) into `UsageError`s. */

@@ -22,7 +22,7 @@
  */
 import { type OperatorFunction, concatMap, defer, finalize, from, map } from 'rxjs';
 import { OptionError } from '../errors.js';
-import type { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { AlignedFace, AlignedFrame } from '../types/pipeline.js';
 import type { AUValues, FaceResult, FrameResult } from '../types/result.js';
 import { deferredWarp } from './alignFaces.js';
@@ -38,7 +38,7 @@ export interface InferAUsOptions {
 }
 
 export function inferAUs(
-  model: AUModel,
+  model: AUInferenceModel,
   options: InferAUsOptions = {},
 ): OperatorFunction<AlignedFrame, FrameResult> {
   const { maxHzPerTrack = Infinity } = options;
@@ -99,7 +99,7 @@ function toFrameResult(aligned: AlignedFrame, outcomes: FaceOutcome[]): FrameRes
     faces: faces.map(({ face }, i): FaceResult => {
       const { aus, held } = outcomes[i] as FaceOutcome;
       return {
-        trackId: face.trackId ?? i,
+        trackId: face.trackId ?? i + 1, // untracked: the face's place in the frame, from 1
         box: face.box,
         score: face.score,
         keypoints: face.keypoints,
