@@ -26,6 +26,7 @@ Commands:
   worker --queue <redis>            run archive jobs (docs/distributed.md)
   jobs <list|status|retry|cancel|clean> --queue <redis>   manage archive jobs
   gateway --from <redis> --ws <host:port>   serve results streams to WebSocket viewers
+  cameras <add|remove|list> --queue <redis>  cameras for 'auformer worker --live' hosts
 
 Options:
   -h, --help     show this help
@@ -56,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./jobsCommand.js')).runJobs(rest, io);
       case 'gateway':
         return await (await import('./gatewayCommand.js')).runGateway(rest, io);
+      case 'cameras':
+        return await (await import('./camerasCommand.js')).runCameras(rest, io);
       case '-v':
       case '--version':
         io.stdout.write(`${packageVersion()}\n`);
@@ -93,17 +96,19 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** The distributed commands' usages, loaded only when one of them failed to parse. */
 async function distributedUsages(): Promise<Record<string, string>> {
-  const [submit, worker, jobs, gateway] = await Promise.all([
+  const [submit, worker, jobs, gateway, cameras] = await Promise.all([
     import('./submitCommand.js'),
     import('./workerCommand.js'),
     import('./jobsCommand.js'),
     import('./gatewayCommand.js'),
+    import('./camerasCommand.js'),
   ]);
   return {
     submit: submit.SUBMIT_USAGE,
     worker: worker.WORKER_USAGE,
     jobs: jobs.JOBS_USAGE,
     gateway: gateway.GATEWAY_USAGE,
+    cameras: cameras.CAMERAS_USAGE,
   };
 }
 

@@ -5,18 +5,23 @@
 import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
 import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
-import { asUsageError, num } from './pipelineArgs.js';
+import { asUsageError, num, UsageError } from './pipelineArgs.js';
 
 export const WORKER_USAGE = `Usage: auformer worker --queue <redis://host:port> [options]
 
 Runs archive jobs from 'auformer submit' until SIGTERM / SIGINT, then finishes its active jobs.
+With --live, holds up to --capacity cameras from 'auformer cameras add' instead (on SIGTERM they
+go to other hosts).
 
 Options:
 ${QUEUE_USAGE}
   --concurrency <n>    part jobs at once, one child process each (default 1)
   --lock <duration>    a job whose worker stops renewing its lock this long moves to another
                        worker (default 30s)
-  --stalled-check <duration>  how often to look for such jobs (default 15s)
+  --stalled-check <duration>  how often to look for such jobs (default 15s; --live: 5s)
+  --live               hold cameras (leases) instead of running archive jobs
+  --capacity <n>       --live: most cameras this host holds (required with --live)
+  --model <file.onnx>  --live: the AUFormer model (default: the embedded tiny model)
   -h, --help           show this help`;
 
 export async function runWorker(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -28,6 +33,9 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         concurrency: { type: 'string' },
         lock: { type: 'string' },
         'stalled-check': { type: 'string' },
+        live: { type: 'boolean' },
+        capacity: { type: 'string' },
+        model: { type: 'string' },
       },
     }),
   );
@@ -39,18 +47,30 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
   const concurrency = num('concurrency', v.concurrency, 1);
   const lockDurationMs = durationMs('lock', v.lock);
   const stalledIntervalMs = durationMs('stalled-check', v['stalled-check']);
-  const { startWorker } = await import('../distributed/index.js');
-  const worker = await startWorker(url, {
-    ...(v['queue-name'] === undefined ? {} : { name: v['queue-name'] }),
-    ...(concurrency === undefined ? {} : { concurrency: Math.floor(concurrency) }),
-    ...(lockDurationMs === undefined ? {} : { lockDurationMs }),
-    ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
-    onWarning: (message) => io.stderr.write(`auformer worker: warning: ${message}\n`),
-  });
+  const { startCameraWorker, startWorker } = await import('../distributed/index.js');
+  const onWarning = (message: string): void => void io.stderr.write(`auformer worker: warning: ${message}\n`);
+  const capacity = num('capacity', v.capacity, 1);
+  if (v.live && capacity === undefined) throw new UsageError('--live needs --capacity <n>');
+  const worker = v.live
+    ? await startCameraWorker(url, {
+        capacity: Math.floor(capacity ?? 1),
+        ...(v['queue-name'] === undefined ? {} : { name: v['queue-name'] }),
+        ...(lockDurationMs === undefined ? {} : { lockDurationMs }),
+        ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
+        ...(v.model === undefined ? {} : { modelPath: v.model }),
+        onWarning,
+      })
+    : await startWorker(url, {
+        ...(v['queue-name'] === undefined ? {} : { name: v['queue-name'] }),
+        ...(concurrency === undefined ? {} : { concurrency: Math.floor(concurrency) }),
+        ...(lockDurationMs === undefined ? {} : { lockDurationMs }),
+        ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
+        onWarning,
+      });
   io.stderr.write(`worker ${process.pid} ready on ${url.replace(/\/\/[^@/]*@/, '//***@')}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      io.stderr.write('draining: finishing active jobs\n');
+      io.stderr.write(v.live ? 'stopping: cameras go to other hosts\n' : 'draining: finishing active jobs\n');
       resolve();
     };
     process.once('SIGTERM', stop).once('SIGINT', stop);

@@ -42,9 +42,10 @@ export async function buildFlow(file: string, s: FlowSettings): Promise<FlowJob 
   );
   const ranges = planParts(durationMs, s.chunkMs);
   const { formats, options, preRollMs } = s;
-  const jobKey = jobKeyOf({ fingerprint, modelFingerprint, ranges, options, preRollMs, formats });
+  const outDir = join(resolve(s.outDir), inputStem(input));
+  const jobKey = jobKeyOf({ fingerprint, modelFingerprint, ranges, options, preRollMs, formats, outDir });
   const stem = inputStem(input);
-  const base = { jobKey, input, outDir: join(resolve(s.outDir), stem), stem, modelPath, options, preRollMs };
+  const base = { jobKey, input, outDir, stem, modelPath, options, preRollMs };
   const opts = { attempts: s.attempts, backoff: { type: 'exponential', delay: s.backoffMs } };
   const data: MergeJobData = {
     ...base,

@@ -30,3 +30,9 @@ export { fromRedisStream } from './fromRedisStream.js';
 export type { RedisStreamSourceOptions, RedisStreamSourceStats } from './fromRedisStream.js';
 export { serveGateway } from './serveGateway.js';
 export type { Gateway, GatewayOptions } from './serveGateway.js';
+
+// Camera leases
+export { CameraRegistry } from './CameraRegistry.js';
+export { startCameraWorker } from './startCameraWorker.js';
+export type { CameraWorker, CameraWorkerOptions } from './startCameraWorker.js';
+export type { CameraLease, CameraSpec, CameraStatus } from './cameraTypes.js';
