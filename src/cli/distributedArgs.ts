@@ -1,5 +1,7 @@
 /** Command-line pieces shared by `submit`, `worker` and `jobs`: the queue URL and durations. */
+import type { OpsServer, OpsSource } from '../distributed/index.js';
 import { UsageError } from './pipelineArgs.js';
+import { parseAddress } from './serveArgs.js';
 
 export const QUEUE_USAGE = `  --queue <redis://host:port>  the Redis that holds the queues (required)
   --queue-name <name>          queue name prefix shared by submitters and workers (default auformer)`;
@@ -22,4 +24,11 @@ export function durationMs(name: string, value: string | undefined): number | un
   if (!match) throw new UsageError(`--${name} must be a duration like 90s, 10m or 1h, got '${value}'`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
   return Number(match[1]) * unit;
+}
+
+/** `--metrics host:port`: the ops endpoint of a worker or gateway. */
+export async function serveMetrics(source: OpsSource, address: string): Promise<OpsServer> {
+  const { host, port } = parseAddress(address, 'metrics');
+  const { serveOps } = await import('../distributed/index.js');
+  return serveOps(source, host, port);
 }

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
 import { asUsageError, UsageError } from './pipelineArgs.js';
+import { serveMetrics } from './distributedArgs.js';
 import { parseAddress } from './serveArgs.js';
 
 export const GATEWAY_USAGE = `Usage: auformer gateway --from <redis://host:port> [options]
@@ -19,6 +20,7 @@ Options:
   --ws <host:port>     WebSocket address (default 127.0.0.1:8080; port 0 = any free port)
   --token <T>          viewers must send this bearer token (header or ?token=)
   --dashboard          also serve the live dashboard at http://<host:port>/
+  --metrics <host:port>  serve Prometheus /metrics and /healthz there (port 0 = any free port)
   -h, --help           show this help`;
 
 export async function runGateway(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -31,6 +33,7 @@ export async function runGateway(argv: readonly string[], io: CommandIO): Promis
         ws: { type: 'string' },
         token: { type: 'string' },
         dashboard: { type: 'boolean' },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -50,8 +53,11 @@ export async function runGateway(argv: readonly string[], io: CommandIO): Promis
   });
   io.stderr.write(`gateway listening on ${gateway.url}\n`);
   if (gateway.dashboardUrl) io.stderr.write(`dashboard on ${gateway.dashboardUrl}\n`);
+  const ops = v.metrics === undefined ? undefined : await serveMetrics(gateway, v.metrics);
+  if (ops) io.stderr.write(`metrics on ${ops.url}/metrics\n`);
   await new Promise<void>((resolve) => process.once('SIGTERM', resolve).once('SIGINT', resolve));
   await gateway.close();
+  await ops?.close();
   redis.disconnect();
   io.stderr.write(`gateway stopped (${gateway.stats.emitted} records read)\n`);
   return 0;

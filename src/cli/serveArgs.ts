@@ -114,11 +114,11 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
 }
 
 /** `host:port`, `:port` or `[v6]:port`. */
-export function parseAddress(text: string): { host: string; port: number } {
+export function parseAddress(text: string, option = 'ws'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || port > 65535)
-    throw new UsageError(`--ws must look like 127.0.0.1:8080 (port 0 = any free one), got '${text}'`);
+    throw new UsageError(`--${option} must look like 127.0.0.1:8080 (port 0 = any free one), got '${text}'`);
   return { host: match[1] ?? (match[2] || DEFAULTS.host), port };
 }
 

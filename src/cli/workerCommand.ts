@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
-import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
+import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue, serveMetrics } from './distributedArgs.js';
 import { asUsageError, num, UsageError } from './pipelineArgs.js';
 
 export const WORKER_USAGE = `Usage: auformer worker --queue <redis://host:port> [options]
@@ -22,6 +22,7 @@ ${QUEUE_USAGE}
   --live               hold cameras (leases) instead of running archive jobs
   --capacity <n>       --live: most cameras this host holds (required with --live)
   --model <file.onnx>  --live: the AUFormer model (default: the embedded tiny model)
+  --metrics <host:port>  serve Prometheus /metrics and /healthz there (port 0 = any free port)
   -h, --help           show this help`;
 
 export async function runWorker(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -36,6 +37,7 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         live: { type: 'boolean' },
         capacity: { type: 'string' },
         model: { type: 'string' },
+        metrics: { type: 'string' },
       },
     }),
   );
@@ -67,6 +69,8 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
         onWarning,
       });
+  const ops = v.metrics === undefined ? undefined : await serveMetrics(worker, v.metrics);
+  if (ops) io.stderr.write(`metrics on ${ops.url}/metrics\n`);
   io.stderr.write(`worker ${process.pid} ready on ${url.replace(/\/\/[^@/]*@/, '//***@')}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -76,6 +80,7 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
     process.once('SIGTERM', stop).once('SIGINT', stop);
   });
   await worker.close();
+  await ops?.close();
   io.stderr.write('worker stopped\n');
   return 0;
 }

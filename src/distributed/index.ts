@@ -36,3 +36,7 @@ export { CameraRegistry } from './CameraRegistry.js';
 export { startCameraWorker } from './startCameraWorker.js';
 export type { CameraWorker, CameraWorkerOptions } from './startCameraWorker.js';
 export type { CameraLease, CameraSpec, CameraStatus } from './cameraTypes.js';
+
+// Operations: Prometheus metrics and health
+export { formatMetrics, serveOps } from './serveOps.js';
+export type { MetricFamily, OpsServer, OpsSource } from './serveOps.js';

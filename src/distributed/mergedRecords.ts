@@ -5,7 +5,8 @@
  *
  * Two passes: the first joins the events (an episode cut by a part boundary is closed by one
  * part and continued in the next one's pre-roll: the two become one), the second streams the
- * frames and checks that they are contiguous (no frame missing or repeated across parts).
+ * frames, checks that they are contiguous (no frame missing or repeated across parts), and
+ * turns the events' part-local frame indices into merged ones.
  */
 import { DistributedError } from '../errors.js';
 import type { AnalysisRecord, AUEvent } from '../index.js';
@@ -21,10 +22,18 @@ export interface MergeInput {
   readonly tracking: boolean;
 }
 
+/** An event and the segments (part starts and resumes, counted from 1) of its two indices. */
+export interface JoinedEvent {
+  readonly event: AUEvent;
+  readonly startSegment: number;
+  readonly endSegment: number;
+}
+
 /** The joined events, sorted by end time. */
-export async function joinedEvents(input: MergeInput): Promise<AUEvent[]> {
+export async function joinedEvents(input: MergeInput): Promise<JoinedEvent[]> {
   const joiner = new TrackJoiner(input.preRollMs + 1000, input.tracking);
-  const events: AUEvent[] = [];
+  const events: JoinedEvent[] = [];
+  let segment = 0;
   let segmentStart = 0;
   let lastPtsBefore = -Infinity;
   let lastPts = -Infinity;
@@ -32,6 +41,7 @@ export async function joinedEvents(input: MergeInput): Promise<AUEvent[]> {
     for await (const line of readPartLines(file)) {
       if (line.t === 's') {
         joiner.startSegment();
+        segment += 1;
         segmentStart = line.startMs;
         lastPtsBefore = lastPts;
       } else if (line.t === 'p') joiner.addPreRoll(line.r);
@@ -41,29 +51,57 @@ export async function joinedEvents(input: MergeInput): Promise<AUEvent[]> {
         const cut =
           event.startMs < segmentStart
             ? events.findIndex(
-                (e) => e.trackId === event.trackId && e.au === event.au && e.endMs >= lastPtsBefore - 0.5,
+                ({ event: e }) =>
+                  e.trackId === event.trackId && e.au === event.au && e.endMs >= lastPtsBefore - 0.5,
               )
             : -1;
-        if (cut < 0) events.push(event);
-        else events[cut] = joinEpisodes(events[cut]!, event);
+        if (cut < 0) events.push({ event, startSegment: segment, endSegment: segment });
+        else
+          events[cut] = {
+            ...events[cut]!,
+            event: joinEpisodes(events[cut]!.event, event),
+            endSegment: segment,
+          };
       }
     }
   }
-  return events.sort((a, b) => a.endMs - b.endMs);
+  return events.sort((a, b) => a.event.endMs - b.event.endMs);
 }
 
 function joinEpisodes(first: AUEvent, rest: AUEvent): AUEvent {
   const peak = rest.peakProbability > first.peakProbability ? rest : first;
-  return { ...first, endMs: rest.endMs, peakMs: peak.peakMs, peakProbability: peak.peakProbability };
+  return {
+    ...first,
+    endMs: rest.endMs,
+    endIndex: rest.endIndex,
+    peakMs: peak.peakMs,
+    peakProbability: peak.peakProbability,
+  };
 }
 
 /** Frames and events in output order; throws `AUF_ERR_PARTS_INCOMPLETE` on a gap or repeat. */
 export async function* mergedRecords(
   input: MergeInput,
-  events: readonly AUEvent[],
+  events: readonly JoinedEvent[],
 ): AsyncGenerator<AnalysisRecord> {
   const joiner = new TrackJoiner(input.preRollMs + 1000, input.tracking);
+  // Part-local frame index -> merged index, per segment, for the events' start and end frames.
+  const starts = new Map<string, number[]>();
+  const ends = new Map<string, number[]>();
+  const at = (map: Map<string, number[]>, key: string, i: number): void =>
+    void map.set(key, [...(map.get(key) ?? []), i]);
+  events.forEach(({ event, startSegment, endSegment }, i) => {
+    at(starts, `${startSegment}:${event.startIndex}`, i);
+    at(ends, `${endSegment}:${event.endIndex}`, i);
+  });
+  const indices = events.map(({ event }) => ({ startIndex: event.startIndex, endIndex: event.endIndex }));
+  // A continued episode that starts in a pre-roll (its first part never emitted it) starts at
+  // the merged frame of the same time.
+  const byStart = events.map((_, i) => i).sort((a, b) => events[a]!.event.startMs - events[b]!.event.startMs);
+  let startCursor = 0;
   let nextEvent = 0;
+  const withIndices = (i: number): AUEvent => ({ ...events[i]!.event, ...indices[i]! });
+  let segment = 0;
   let index = 0;
   let lastPts: number | undefined;
   let lastGap: number | undefined;
@@ -72,6 +110,7 @@ export async function* mergedRecords(
     for await (const line of readPartLines(file)) {
       if (line.t === 's') {
         joiner.startSegment();
+        segment += 1;
         atBoundary = true;
       } else if (line.t === 'p') joiner.addPreRoll(line.r);
       else if (line.t === 'e')
@@ -90,13 +129,22 @@ export async function* mergedRecords(
           if (!atBoundary) lastGap = gap;
         }
         atBoundary = false;
-        while (nextEvent < events.length && events[nextEvent]!.endMs < frame.ptsMs)
-          yield events[nextEvent++]!;
+        for (const i of starts.get(`${segment}:${line.r.index}`) ?? []) indices[i]!.startIndex = index;
+        for (const i of ends.get(`${segment}:${line.r.index}`) ?? []) indices[i]!.endIndex = index;
+        for (; startCursor < byStart.length; startCursor += 1) {
+          const i = byStart[startCursor]!;
+          const { event, startSegment } = events[i]!;
+          if (event.startMs > frame.ptsMs + 0.5) break;
+          if (Math.abs(event.startMs - frame.ptsMs) < 0.5 && startSegment !== segment)
+            indices[i]!.startIndex = index;
+        }
+        while (nextEvent < events.length && events[nextEvent]!.event.endMs < frame.ptsMs)
+          yield withIndices(nextEvent++);
         yield { ...frame, index };
         index += 1;
         lastPts = frame.ptsMs;
       }
     }
   }
-  while (nextEvent < events.length) yield events[nextEvent++]!;
+  while (nextEvent < events.length) yield withIndices(nextEvent++);
 }

@@ -13,8 +13,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import { identity, type Observable, type Subscription } from 'rxjs';
+import { identity, type Observable, type Subscription, tap } from 'rxjs';
 import {
+  type AnalysisRecord,
   alignFaces,
   detectFaces,
   type Frame,
@@ -36,6 +37,8 @@ export interface CameraContext {
   readonly modelPath: string;
   /** True once the host shuts down. */
   readonly stopping: () => boolean;
+  /** Called with each record before it is appended (metrics). */
+  readonly onRecord: (cameraId: string, record: AnalysisRecord) => void;
 }
 
 /** How often a running camera checks for removal, a newer epoch or shutdown, in ms. */
@@ -53,6 +56,7 @@ export async function runCamera(camera: CameraSpec, ctx: CameraContext): Promise
     options.track === false ? identity : trackFaces(options.track),
     alignFaces(model),
     inferAUs(model, options.infer),
+    tap((record: AnalysisRecord) => ctx.onRecord(camera.id, record)),
     toRedisStream(redis, {
       prefix: ctx.prefix,
       epoch,

@@ -27,7 +27,8 @@ import {
   type WebSocketServerHandle,
 } from '../index.js';
 import { fromRedisStream, type RedisStreamSourceStats } from './fromRedisStream.js';
-import { DEFAULT_STREAM_PREFIX, modelKey, sourcesKey } from './streamKeys.js';
+import type { MetricFamily, OpsSource } from './serveOps.js';
+import { DEFAULT_STREAM_PREFIX, modelKey, resultsKey, sourcesKey } from './streamKeys.js';
 
 export interface GatewayOptions {
   /** Key prefix shared with the producers. Defaults to `auformer`. */
@@ -40,7 +41,7 @@ export interface GatewayOptions {
   readonly refreshMs?: number;
 }
 
-export interface Gateway {
+export interface Gateway extends OpsSource {
   readonly url: string;
   readonly dashboardUrl?: string;
   readonly server: WebSocketServerHandle;
@@ -92,6 +93,37 @@ export async function serveGateway(redis: Redis, options: GatewayOptions = {}): 
     ...(dashboard ? { dashboardUrl: dashboard.url } : {}),
     server,
     stats,
+    metrics: async (): Promise<MetricFamily[]> => {
+      const ids = await redis.hkeys(sourcesKey(prefix));
+      const lengths = await Promise.all(ids.map((id) => redis.xlen(resultsKey(prefix, id))));
+      return [
+        {
+          name: 'auformer_gateway_records_total',
+          help: 'Records read from the streams.',
+          type: 'counter',
+          samples: [{ value: stats.emitted }],
+        },
+        {
+          name: 'auformer_gateway_stale_dropped_total',
+          help: 'Late records of an older lease epoch dropped.',
+          type: 'counter',
+          samples: [{ value: stats.staleDropped }],
+        },
+        {
+          name: 'auformer_gateway_clients',
+          help: 'WebSocket viewers connected.',
+          type: 'gauge',
+          samples: [{ value: server.clients }],
+        },
+        {
+          name: 'auformer_stream_length',
+          help: 'Entries in each results stream.',
+          type: 'gauge',
+          samples: ids.map((source, i) => ({ labels: { source }, value: lengths[i] ?? 0 })),
+        },
+      ];
+    },
+    unhealthy: () => (redis.status === 'ready' ? undefined : `Redis connection is ${redis.status}`),
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);

@@ -21,6 +21,7 @@ import { loadEngines } from './engines.js';
 import { DEFAULT_QUEUE_NAME } from './queueNames.js';
 import { runCamera } from './runCamera.js';
 import { disposeSharedModels } from './sharedModel.js';
+import type { MetricFamily, OpsSource } from './serveOps.js';
 import { DEFAULT_STREAM_PREFIX } from './streamKeys.js';
 
 export interface CameraWorkerOptions {
@@ -41,7 +42,7 @@ export interface CameraWorkerOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-export interface CameraWorker {
+export interface CameraWorker extends OpsSource {
   readonly host: string;
   /** Cameras held now (never more than `capacity`). */
   readonly held: () => number;
@@ -58,6 +59,7 @@ export async function startCameraWorker(url: string, options: CameraWorkerOption
   for (const warning of await checkRedisSettings(redis)) warn(warning);
   let stopping = false;
   let held = 0;
+  const cameras = new Map<string, { records: number; capturedAtMs: number }>();
   const ctx = {
     redis,
     name,
@@ -65,6 +67,10 @@ export async function startCameraWorker(url: string, options: CameraWorkerOption
     prefix: options.prefix ?? DEFAULT_STREAM_PREFIX,
     modelPath: options.modelPath ?? DEFAULT_MODEL_PATH,
     stopping: () => stopping,
+    onRecord: (id: string, record: { readonly type: string; readonly capturedAtMs?: number }) => {
+      const seen = cameras.get(id) ?? { records: 0, capturedAtMs: 0 };
+      cameras.set(id, { records: seen.records + 1, capturedAtMs: record.capturedAtMs ?? seen.capturedAtMs });
+    },
   };
   const worker = new bullmq.Worker(
     camerasQueueName(name),
@@ -87,9 +93,38 @@ export async function startCameraWorker(url: string, options: CameraWorkerOption
   );
   worker.on('error', (e) => warn(`camera worker: ${e.message}`));
   let closing: Promise<void> | undefined;
+  const perCamera = (value: (c: { records: number; capturedAtMs: number }) => number) =>
+    [...cameras].map(([camera, c]) => ({ labels: { camera }, value: value(c) }));
   return {
     host,
     held: () => held,
+    metrics: async (): Promise<MetricFamily[]> => [
+      {
+        name: 'auformer_cameras_held',
+        help: 'Cameras this host holds now.',
+        type: 'gauge',
+        samples: [{ value: held }],
+      },
+      {
+        name: 'auformer_cameras_capacity',
+        help: 'Most cameras this host holds.',
+        type: 'gauge',
+        samples: [{ value: options.capacity }],
+      },
+      {
+        name: 'auformer_camera_records_total',
+        help: 'Records appended per camera (rate = fps).',
+        type: 'counter',
+        samples: perCamera((c) => c.records),
+      },
+      {
+        name: 'auformer_camera_lag_seconds',
+        help: 'Wall time since the capture of the newest record appended, per camera.',
+        type: 'gauge',
+        samples: perCamera((c) => (Date.now() - c.capturedAtMs) / 1000),
+      },
+    ],
+    unhealthy: () => (redis.status === 'ready' ? undefined : `Redis connection is ${redis.status}`),
     close: () =>
       (closing ??= (async () => {
         stopping = true;

@@ -20,6 +20,7 @@ import { asJobError } from './jobErrors.js';
 import { mergeParts } from './mergeParts.js';
 import { DEFAULT_QUEUE_NAME, mergeQueueName, partsQueueName } from './queueNames.js';
 import { runPart } from './runPart.js';
+import type { MetricFamily, OpsSource } from './serveOps.js';
 import { disposeSharedModels } from './sharedModel.js';
 
 export interface ArchiveWorkerOptions {
@@ -37,7 +38,7 @@ export interface ArchiveWorkerOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-export interface ArchiveWorker {
+export interface ArchiveWorker extends OpsSource {
   /** Stops taking jobs, waits for the active ones, then disconnects. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,11 +86,48 @@ export async function startWorker(url: string, options: ArchiveWorkerOptions = {
     { ...common, concurrency: 1 },
   );
   for (const worker of [parts, merges]) worker.on('error', (e) => warn(`worker: ${e.message}`));
+  const counts = { completed: 0, failed: 0, frames: 0 };
+  parts.on('completed', (job) => {
+    counts.completed += 1;
+    counts.frames += Math.max(0, job.returnvalue?.frames ?? 0);
+  });
+  parts.on('failed', () => (counts.failed += 1));
+  const queues = [partsQueueName(name), mergeQueueName(name)].map((q) => new bullmq.Queue(q, { connection }));
+  for (const q of queues) q.on('error', () => undefined);
   let closing: Promise<void> | undefined;
   return {
+    metrics: async (): Promise<MetricFamily[]> => {
+      const byQueue = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts()] as const));
+      return [
+        {
+          name: 'auformer_queue_jobs',
+          help: 'Jobs in each queue by state.',
+          type: 'gauge',
+          samples: byQueue.flatMap(([queue, c]) =>
+            Object.entries(c).map(([state, value]) => ({ labels: { queue, state }, value })),
+          ),
+        },
+        {
+          name: 'auformer_worker_part_jobs_total',
+          help: 'Part jobs this worker finished, by result.',
+          type: 'counter',
+          samples: [
+            { labels: { result: 'completed' }, value: counts.completed },
+            { labels: { result: 'failed' }, value: counts.failed },
+          ],
+        },
+        {
+          name: 'auformer_worker_frames_total',
+          help: 'Frames analysed by this worker.',
+          type: 'counter',
+          samples: [{ value: counts.frames }],
+        },
+      ];
+    },
+    unhealthy: () => (connection.status === 'ready' ? undefined : `Redis connection is ${connection.status}`),
     close: () =>
       (closing ??= (async () => {
-        await Promise.all([parts.close(), merges.close()]);
+        await Promise.all([parts.close(), merges.close(), ...queues.map((q) => q.close())]);
         await disposeSharedModels();
         await connection.quit().catch(() => connection.disconnect());
       })()),

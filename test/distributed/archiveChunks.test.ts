@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ArchiveQueue, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
+import { ArchiveQueue, formatMetrics, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
 import { AUModel, DEFAULT_MODEL_PATH } from '../../src/index.js';
 import { makeTempDir } from '../helpers/media.js';
 import { assertSameCsv, makeClips, referenceCsv, waitFor } from './archiveHelpers.js';
@@ -55,6 +55,12 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
     const expected = await referenceCsv(clip!, join(temp.dir, 'unchunked.csv'), model);
     const rows = await assertSameCsv(join(out, 'clip0', 'clip0.csv'), expected);
     assert.ok(rows >= 170, `${rows} rows`);
+    // The worker's Prometheus view of it.
+    const metrics = formatMetrics(await worker.metrics());
+    assert.match(metrics, /^auformer_queue_jobs\{queue="auformer-parts",state="completed"\} 3$/m);
+    assert.match(metrics, /^auformer_worker_part_jobs_total\{result="completed"\} 3$/m);
+    assert.equal(Number(/^auformer_worker_frames_total (\d+)$/m.exec(metrics)?.[1]), rows);
+    assert.equal(worker.unhealthy(), undefined);
   });
 
   it('several people, smoothing and events: ids joined, smoothed values within the tolerance', async () => {

@@ -122,10 +122,14 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
 
   it('gateway --from serves the streams to a WebSocket viewer and stops on SIGTERM', async () => {
     const cli = ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'gateway', '--from', redis.url];
-    const child = spawn(process.execPath, [...cli, '--ws', '127.0.0.1:0', '--prefix', 'cli'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...cli, '--ws', '127.0.0.1:0', '--prefix', 'cli', '--metrics', '127.0.0.1:0'],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -141,7 +145,9 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
       const connection = await connectRedis(redis.url);
       await waitFor('the frame', 20_000, async () => {
         await lastValueFrom(
-          from([sampleFrame('cam9', 7)]).pipe(toRedisStream(connection, { prefix: 'cli' })),
+          from([sampleFrame('cam9', 7)]).pipe(
+            toRedisStream(connection, { prefix: 'cli', sources: [{ sourceId: 'cam9', kind: 'rtsp' }] }),
+          ),
           {
             defaultValue: undefined,
           },
@@ -149,6 +155,14 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
         return client.all('frame').length > 0 ? true : undefined;
       });
       assert.equal(client.all('frame')[0]?.index, 7);
+      const metricsUrl = /metrics on (http:\S+)/.exec(stderr)?.[1];
+      assert.ok(metricsUrl, stderr);
+      const metrics = await (await fetch(metricsUrl)).text();
+      assert.match(metrics, /^auformer_gateway_clients 1$/m);
+      assert.match(metrics, /^auformer_stream_length\{source="cam9"\} [1-9]\d*$/m);
+      assert.match(metrics, /^# TYPE auformer_gateway_records_total counter$/m);
+      const health = await fetch(metricsUrl.replace('/metrics', '/healthz'));
+      assert.equal(health.status, 200);
       connection.disconnect();
       await client.dispose();
     } finally {
