@@ -18,7 +18,8 @@ export function loadEngines(): Promise<{ bullmq: BullMq; ioredis: IoRedis }> {
   return engines;
 }
 
-async function importOptional<T>(name: string): Promise<T> {
+/** Imports an optional package, or rejects with `AUF_ERR_DEPENDENCY_MISSING` naming what to install. */
+export async function importOptional<T>(name: string): Promise<T> {
   try {
     return (await import(name)) as T;
   } catch (cause) {
