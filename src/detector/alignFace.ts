@@ -11,6 +11,9 @@ import { estimateSimilarity, invertSimilarity } from './similarity.js';
 /** Number of keypoints used for alignment: both eyes, nose tip, mouth centre. */
 const ALIGN_POINTS = 4;
 
+/** The part of a card the warp reads: crop size and normalisation (the face mesh has its own). */
+export type CropFormat = Pick<ModelCard, 'inputWidth' | 'inputHeight' | 'mean' | 'std'>;
+
 /** Frame -> crop transform that puts the face's keypoints on the card's template. */
 export function alignmentTransform(face: Face, card: ModelCard): Similarity {
   return estimateSimilarity(face.keypoints.slice(0, ALIGN_POINTS), card.alignmentTemplate);
@@ -23,7 +26,7 @@ export function alignmentTransform(face: Face, card: ModelCard): Similarity {
 export function warpToTensor(
   frame: Frame,
   transform: Similarity,
-  card: ModelCard,
+  card: CropFormat,
   out: Float32Array = new Float32Array(3 * card.inputWidth * card.inputHeight),
   offset = 0,
 ): Float32Array {
