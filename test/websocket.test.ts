@@ -19,6 +19,7 @@ const MODEL: ModelCard = {
   inputHeight: 224,
   mean: [0.5, 0.5, 0.5],
   std: [0.5, 0.5, 0.5],
+  keypointSource: 'blazeface',
   alignmentTemplate: [
     { x: 76, y: 100 },
     { x: 148, y: 100 },

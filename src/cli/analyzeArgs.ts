@@ -34,6 +34,8 @@ export interface AnalyzeArgs {
   /** `--plot`: timeline PNG path. */
   readonly plotOut: string | undefined;
   readonly modelPath: string | undefined;
+  /** `--mesh-points`: mesh points per face in .jsonl outputs. */
+  readonly meshPoints: 68 | 468;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly options: Omit<AnalyzeOptions, 'model'>;
@@ -59,7 +61,9 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   const help = v.help === true;
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one video, image or folder');
-  const { outputs, modelPath, modelOptions, source, ...stages } = parsePipelineValues(v, ['results.csv']);
+  const { outputs, modelPath, modelOptions, source, meshPoints, ...stages } = parsePipelineValues(v, [
+    'results.csv',
+  ]);
   if (v.annotate !== undefined && parsed.positionals.length !== 1)
     throw new UsageError('--annotate needs exactly one video input');
   if (v.plot !== undefined && !/\.png$/i.test(v.plot))
@@ -75,6 +79,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     annotateOut: v.annotate,
     plotOut: v.plot,
     modelPath,
+    meshPoints,
     quiet: v.quiet === true,
     help,
     options: {

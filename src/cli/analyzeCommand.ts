@@ -106,6 +106,7 @@ function sinks(
     smoothing:
       smooth === undefined || smooth === false ? { method: 'none' } : describeSmoothing({ ...smooth, card }),
     events: events !== false && events !== undefined,
+    landmarks: args.options.landmarks !== false,
   };
   const out = args.outputs.map((path) =>
     path.toLowerCase().endsWith('.csv')
@@ -113,8 +114,12 @@ function sinks(
           auNames: card.auNames,
           thresholds: card.thresholds,
           smoothed: settings.smoothing.method !== 'none',
+          landmarks: settings.landmarks,
         })
-      : toJsonLines(path, { header: { model: card, sources, options: settings } }),
+      : toJsonLines(path, {
+          header: { model: card, sources, options: settings },
+          meshPoints: args.meshPoints,
+        }),
   );
   if (args.eventsOut) out.push(toEventsCsv(args.eventsOut));
   const [video] = args.inputs;

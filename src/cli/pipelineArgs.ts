@@ -20,6 +20,8 @@ export const PIPELINE_OPTIONS = {
   detector: { type: 'string' },
   tile: { type: 'boolean' },
   'no-track': { type: 'boolean' },
+  'no-landmarks': { type: 'boolean' },
+  'mesh-points': { type: 'string' },
   'max-hz': { type: 'string' },
   smooth: { type: 'string' },
   events: { type: 'boolean' },
@@ -35,6 +37,8 @@ export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by 
   --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
   --tile               also detect on overlapping tiles (small faces in large frames)
   --no-track           number faces per frame instead of tracking them
+  --no-landmarks       skip the 468-point face mesh, head pose and eye/mouth geometry (on by default)
+  --mesh-points <n>    mesh points per face in .jsonl outputs: 68 (default) or 468
   --max-hz <n>         score each tracked face at most n times per second of media time;
                        frames in between repeat its last values, marked held (default: every frame)
   --smooth <method>    ${SMOOTHING_METHODS.join(' | ')} (default none: raw probabilities)
@@ -57,6 +61,8 @@ export interface PipelineArgs extends FrameStagesOptions, TemporalStagesOptions 
   readonly modelOptions: AUModelOptions;
   readonly detector: FaceDetectorOptions;
   readonly source: { readonly fps?: number; readonly maxWidth?: number };
+  /** Mesh points per face in JSONL outputs. */
+  readonly meshPoints: 68 | 468;
 }
 
 /** A number option, or undefined when absent; below `min` or not a number is a `UsageError`. */
@@ -78,6 +84,10 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   }
   if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
+  }
+  const meshPoints = v['mesh-points'] === undefined ? 68 : Number(v['mesh-points']);
+  if (meshPoints !== 68 && meshPoints !== 468) {
+    throw new UsageError(`--mesh-points must be 68 or 468, got '${v['mesh-points']}'`);
   }
   const batch = num('batch', v.batch, 1);
   const threads = num('threads', v.threads, 1);
@@ -102,6 +112,8 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
       ...(maxWidth === undefined ? {} : { maxWidth: Math.floor(maxWidth) }),
     },
     track: v['no-track'] ? false : {},
+    landmarks: v['no-landmarks'] ? false : {},
+    meshPoints,
     infer: maxHz === undefined ? {} : { maxHzPerTrack: maxHz },
     smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },
     events: v.events === true ? {} : false,

@@ -6,6 +6,7 @@
 import type { Face, Similarity } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
 import type { ModelCard } from '../types/model.js';
+import { meshAlignmentPoints } from '../landmarks/meshKeypoints.js';
 import { estimateSimilarity, invertSimilarity } from './similarity.js';
 
 /** Number of keypoints used for alignment: both eyes, nose tip, mouth centre. */
@@ -14,9 +15,20 @@ const ALIGN_POINTS = 4;
 /** The part of a card the warp reads: crop size and normalisation (the face mesh has its own). */
 export type CropFormat = Pick<ModelCard, 'inputWidth' | 'inputHeight' | 'mean' | 'std'>;
 
-/** Frame -> crop transform that puts the face's keypoints on the card's template. */
-export function alignmentTransform(face: Face, card: ModelCard): Similarity {
-  return estimateSimilarity(face.keypoints.slice(0, ALIGN_POINTS), card.alignmentTemplate);
+/**
+ * Frame -> crop transform that puts the face's keypoints on the card's template: BlazeFace's
+ * first four keypoints, or the mesh's (meshKeypoints.ts) when the card's `keypointSource` is
+ * `mesh` and the face has a mesh (a face the mesh model rejected falls back to BlazeFace's).
+ */
+export function alignmentTransform(
+  face: Face,
+  card: Pick<ModelCard, 'alignmentTemplate' | 'keypointSource'>,
+): Similarity {
+  const points =
+    card.keypointSource === 'mesh' && face.landmarks
+      ? meshAlignmentPoints(face.landmarks.points)
+      : face.keypoints.slice(0, ALIGN_POINTS);
+  return estimateSimilarity(points, card.alignmentTemplate);
 }
 
 /**

@@ -24,9 +24,12 @@ export const OUTER_LIPS_LOWER = [291, 375, 321, 405, 314, 17, 84, 181, 91, 146, 
 /** Inner lip line, the same way round from the right corner (78) to the left (308). */
 export const INNER_LIPS_UPPER = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308] as const;
 export const INNER_LIPS_LOWER = [308, 324, 318, 402, 317, 14, 87, 178, 88, 95, 78] as const;
-/** Nose ridge from between the eyes (168) to the tip (1), and the nostril base right to left. */
-export const NOSE_RIDGE = [168, 6, 197, 195, 5, 4, 1] as const;
+/** Nose ridge from between the eyes (168) to the tip (4, the most protruding point of the canonical face), and the nostril base right to left. */
+export const NOSE_RIDGE = [168, 6, 197, 195, 5, 4] as const;
 export const NOSE_BASE = [98, 97, 2, 326, 327] as const;
+
+export const RIGHT_EYE_OUTER_CORNER = 33;
+export const LEFT_EYE_OUTER_CORNER = 263;
 
 /** Every point of each eye's contour (the corners once). */
 export const RIGHT_EYE_CONTOUR = [...RIGHT_EYE_UPPER, ...RIGHT_EYE_LOWER.slice(1, -1)];
@@ -46,5 +49,5 @@ export const DRAWN_CONTOURS: readonly (readonly number[])[] = [
 ];
 
 /** Mesh indices MediaPipe uses for the nose tip and the mouth centre (inner lips' midpoints). */
-export const NOSE_TIP = 1;
+export const NOSE_TIP = 4;
 export const MOUTH_CENTRE = [13, 14] as const;

@@ -73,6 +73,11 @@ export function parseModelCard(bytes: Uint8Array, path: string): ModelCard {
       ? auNames.map(() => 0.5)
       : numbers(path, json(path, props, 'thresholds'), 'thresholds', auNames.length);
 
+  const keypointSource = props['keypoint_source'] ?? 'blazeface';
+  if (keypointSource !== 'blazeface' && keypointSource !== 'mesh') {
+    throw fail(path, `metadata 'keypoint_source' must be 'blazeface' or 'mesh', got '${keypointSource}'`);
+  }
+
   return {
     name: props['name'] ?? 'unnamed',
     version: props['version'] ?? '0',
@@ -82,6 +87,7 @@ export function parseModelCard(bytes: Uint8Array, path: string): ModelCard {
     mean,
     std,
     alignmentTemplate,
+    keypointSource,
     thresholds,
     trainingData: props['training_data'] ?? 'unknown',
     licence: props['licence'] ?? 'unknown',

@@ -13,6 +13,8 @@ import { alignFaces } from './alignFaces.js';
 import { detectEvents, type DetectEventsOptions } from './detectEvents.js';
 import { detectFaces } from './detectFaces.js';
 import { inferAUs, type InferAUsOptions } from './inferAUs.js';
+import { landmarkFaces, type LandmarkFacesOptions } from './landmarkFaces.js';
+import { OptionError } from '../errors.js';
 import { smoothAUs, type SmoothAUsOptions } from './smoothAUs.js';
 import { trackFaces, type TrackFacesOptions } from './trackFaces.js';
 
@@ -21,6 +23,12 @@ export interface FrameStagesOptions {
   readonly detector?: FaceDetector | FaceDetectorOptions;
   /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */
   readonly track?: TrackFacesOptions | false;
+  /**
+   * Face mesh, head pose and eye/mouth geometry on every face (`landmarkFaces` options), or
+   * `false` to skip them. Defaults to `{}` (on). A model whose card aligns from the mesh
+   * (`keypointSource: 'mesh'`) needs them on.
+   */
+  readonly landmarks?: LandmarkFacesOptions | false;
   /** Inference options (`maxHzPerTrack`). Defaults to scoring every face of every frame. */
   readonly infer?: InferAUsOptions;
 }
@@ -32,15 +40,21 @@ export interface TemporalStagesOptions {
   readonly events?: DetectEventsOptions | false;
 }
 
-/** detect -> track -> align -> AUFormer: one `FrameResult` per frame. */
+/** detect -> track -> landmarks -> align -> AUFormer: one `FrameResult` per frame. */
 export function frameStages(
   model: AUModel,
   options: FrameStagesOptions = {},
 ): OperatorFunction<Frame, FrameResult> {
-  const { track = {} } = options;
+  const { track = {}, landmarks = {} } = options;
+  if (landmarks === false && model.card.keypointSource === 'mesh') {
+    throw new OptionError(
+      `Model '${model.card.name}' aligns faces from the face mesh (keypoint_source 'mesh'): landmarks cannot be turned off (drop landmarks: false / --no-landmarks).`,
+    );
+  }
   return pipe(
     detectFaces(options.detector),
     track === false ? identity : trackFaces(track),
+    landmarks === false ? identity : landmarkFaces(landmarks),
     alignFaces(model),
     inferAUs(model, options.infer),
   );

@@ -7,6 +7,7 @@
  */
 import { KEYPOINT_NAMES } from '../types/face.js';
 import type { FaceResult, FrameResult } from '../types/result.js';
+import { LANDMARK_COLUMNS, landmarkCells } from './landmarkColumns.js';
 import { DECIMALS, roundTo } from './roundRecord.js';
 
 /** What decides the AU columns of a CSV file. */
@@ -17,6 +18,8 @@ export interface CsvLayout {
   readonly thresholds: readonly number[];
   /** Adds the `AUxx_s` (smoothed probability) columns. */
   readonly smoothed: boolean;
+  /** Adds the landmark, pose and geometry columns (landmarkColumns.ts) after the AU columns. */
+  readonly landmarks: boolean;
 }
 
 const LEADING = ['frame', 'face_id', 'timestamp', 'confidence', 'success'] as const;
@@ -44,6 +47,7 @@ export function csvColumns(layout: CsvLayout): string[] {
     ...au('p'),
     ...au('c'),
     ...(layout.smoothed ? au('s') : []),
+    ...(layout.landmarks ? LANDMARK_COLUMNS : []),
   ];
 }
 
@@ -76,6 +80,7 @@ function faceRow(frame: FrameResult, face: FaceResult, layout: CsvLayout): strin
   const p = layout.auNames.map((name) => prob(face.aus[name]));
   const c = layout.auNames.map((name, i) => activeCell(face, name, layout.thresholds[i] ?? 0.5));
   const s = layout.smoothed ? layout.auNames.map((name) => prob(face.smoothed?.[name])) : [];
+  const landmarks = layout.landmarks ? landmarkCells(face, (v, kind) => num(v, LANDMARK_DECIMALS[kind])) : [];
   return line([
     frameNumber(frame),
     face.trackId,
@@ -94,8 +99,16 @@ function faceRow(frame: FrameResult, face: FaceResult, layout: CsvLayout): strin
     ...p,
     ...c,
     ...s,
+    ...landmarks,
   ]);
 }
+
+const LANDMARK_DECIMALS = {
+  probability: DECIMALS.probability,
+  radians: DECIMALS.radians,
+  ratio: DECIMALS.ratio,
+  pixels: DECIMALS.pixels,
+} as const;
 
 /** `active` (after hysteresis) wins over the raw threshold; empty when the AU is missing. */
 function activeCell(face: FaceResult, name: string, threshold: number): string {

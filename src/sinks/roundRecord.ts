@@ -19,6 +19,12 @@ export const DECIMALS = {
   milliseconds: 3,
   /** OpenFace's `timestamp` column, in seconds. */
   seconds: 3,
+  /** Head pose in radians (CSV `pose_R*`): 1e-4 rad is 0.006 degrees. */
+  radians: 4,
+  /** Head pose in degrees (JSONL `pose`). */
+  degrees: 2,
+  /** Geometry ratios (eye and mouth openness over the inter-ocular distance). */
+  ratio: 4,
 } as const;
 
 /**

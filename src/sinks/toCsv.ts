@@ -44,6 +44,12 @@ export interface CsvOptions {
   readonly thresholds?: readonly number[];
   /** Adds the `AUxx_s` columns (smoothed probability from `smoothAUs`). Defaults to false. */
   readonly smoothed?: boolean;
+  /**
+   * Adds the landmark, pose and geometry columns (`pose_Rx..`, `x_0..x_67`, `y_0..y_67`; empty
+   * for faces without a mesh) after the AU columns. Defaults to false (header-compatible with
+   * earlier files); `auformer analyze` turns it on unless `--no-landmarks`.
+   */
+  readonly landmarks?: boolean;
   /** Rows kept in memory between writes to the file. Defaults to 64 (lines). */
   readonly flushEveryLines?: number;
 }
@@ -51,6 +57,7 @@ export interface CsvOptions {
 const DEFAULTS = {
   threshold: 0.5,
   smoothed: false,
+  landmarks: false,
   flushEveryLines: 64,
 } as const;
 
@@ -90,5 +97,10 @@ function csvLayout(path: string, options: CsvOptions): CsvLayout {
         `auNames), got [${thresholds.join(', ')}].`,
     );
   }
-  return { auNames, thresholds, smoothed: options.smoothed ?? DEFAULTS.smoothed };
+  return {
+    auNames,
+    thresholds,
+    smoothed: options.smoothed ?? DEFAULTS.smoothed,
+    landmarks: options.landmarks ?? DEFAULTS.landmarks,
+  };
 }
