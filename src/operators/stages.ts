@@ -10,6 +10,7 @@ import type { AUModel } from '../model/AUModel.js';
 import type { Frame } from '../types/frame.js';
 import type { AnalysisRecord, FrameResult } from '../types/result.js';
 import { alignFaces } from './alignFaces.js';
+import { detectBlinks, type DetectBlinksOptions } from './detectBlinks.js';
 import { detectEvents, type DetectEventsOptions } from './detectEvents.js';
 import { detectFaces } from './detectFaces.js';
 import { inferAUs, type InferAUsOptions } from './inferAUs.js';
@@ -38,6 +39,11 @@ export interface TemporalStagesOptions {
   readonly smooth?: SmoothAUsOptions | false;
   /** Episode detection options, or `false`. Defaults to `false`. */
   readonly events?: DetectEventsOptions | false;
+  /**
+   * Blink detection from the mesh's eye openness (`detectBlinks` options), or `false`.
+   * Defaults to on exactly when `events` is on (blinks are written like AU episodes).
+   */
+  readonly blinks?: DetectBlinksOptions | false;
 }
 
 /** detect -> track -> landmarks -> align -> AUFormer: one `FrameResult` per frame. */
@@ -66,8 +72,10 @@ export function temporalStages(
   options: TemporalStagesOptions = {},
 ): MonoTypeOperatorFunction<AnalysisRecord> {
   const { smooth = false, events = false } = options;
+  const blinks = options.blinks ?? (events === false ? false : {});
   return pipe(
     smooth === false ? identity : smoothAUs({ card: model.card, ...smooth }),
     events === false ? identity : detectEvents(events),
+    blinks === false ? identity : detectBlinks(blinks),
   );
 }

@@ -41,6 +41,14 @@ export function roundTo(value: number, decimals: number): number {
 
 /** A copy of `record` with every known number rounded per `DECIMALS`. */
 export function roundRecord(record: AnalysisRecord): AnalysisRecord {
+  if (record.type === 'blink') {
+    return {
+      ...record,
+      startMs: ms(record.startMs),
+      endMs: ms(record.endMs),
+      minOpenFraction: roundTo(record.minOpenFraction, DECIMALS.ratio),
+    };
+  }
   return record.type === 'frame' ? roundFrame(record) : roundEvent(record);
 }
 

@@ -58,3 +58,18 @@ export interface FaceGeometry {
   /** Gap between the inner lips over the inter-ocular distance (0 closed). */
   readonly mouthOpenness: number;
 }
+
+/**
+ * A blink of one track (from `detectBlinks`): both eyes' mean openness fell below the close
+ * threshold and rose again above the open threshold. Landmark geometry, not an AU.
+ */
+export interface BlinkEvent {
+  readonly type: 'blink';
+  readonly sourceId: string;
+  readonly trackId: number;
+  /** `ptsMs` of the first and last closed frame (media time). */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Lowest mean eye openness during the blink, as a fraction of the track's open level. */
+  readonly minOpenFraction: number;
+}

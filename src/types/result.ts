@@ -1,5 +1,5 @@
 import type { Box, Point } from './face.js';
-import type { FaceGeometry, FaceLandmarks, HeadPose } from './landmarks.js';
+import type { BlinkEvent, FaceGeometry, FaceLandmarks, HeadPose } from './landmarks.js';
 
 /**
  * Why a frame has (or has no) faces: `ok` (faces scored), `no-face`, or `dropped` (a live
@@ -68,4 +68,4 @@ export interface AUEvent {
  * `detectEvents` is in the pipeline. Sinks pass every record through and write the kinds they
  * handle.
  */
-export type AnalysisRecord = FrameResult | AUEvent;
+export type AnalysisRecord = FrameResult | AUEvent | BlinkEvent;

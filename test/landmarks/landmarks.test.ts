@@ -11,6 +11,7 @@ import { roiTransform } from '../../src/landmarks/faceRoi.js';
 import { applySimilarity } from '../../src/detector/similarity.js';
 import { LEFT_EYE_CONTOUR, RIGHT_EYE_CONTOUR } from '../../src/landmarks/meshContours.js';
 import type { Face } from '../../src/types/face.js';
+import type { Point3 } from '../../src/types/landmarks.js';
 import type { Frame } from '../../src/types/frame.js';
 import { loadImage, photoPath } from '../detectorPhotos.js';
 import { boxCentre, faceNear, meshFaces } from './landmarkPhotos.js';
@@ -129,6 +130,51 @@ describe('head pose', () => {
           Math.abs(twin.pose.rollDeg + face.pose.rollDeg) <= 3,
           `roll ${face.pose.rollDeg} vs ${twin.pose.rollDeg}`,
         );
+      }
+    });
+  }
+});
+
+describe('eye geometry', () => {
+  /** Paints an eye's region with lid-coloured skin and a dark lash line: a drawn closed eye. */
+  function closeEye(frame: Frame, face: Face, contour: readonly number[], skinPoint: number): Frame {
+    const points = face.landmarks?.points ?? [];
+    const eye = contour.map((i) => points[i] as Point3);
+    const x0 = Math.round(Math.min(...eye.map((p) => p.x)) - 4);
+    const x1 = Math.max(...eye.map((p) => p.x)) + 4;
+    const y0 = Math.round(Math.min(...eye.map((p) => p.y)) - 6);
+    const y1 = Math.max(...eye.map((p) => p.y)) + 4;
+    const skin = points[skinPoint] as Point3;
+    const s = (Math.round(skin.y) * frame.width + Math.round(skin.x)) * 3;
+    const lash = (y0 + y1) / 2 + 2;
+    const data = frame.data.slice();
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        for (let c = 0; c < 3; c++)
+          data[(y * frame.width + x) * 3 + c] =
+            (frame.data[s + c] as number) * (Math.abs(y - lash) < 1.5 ? 0.35 : 1);
+      }
+    }
+    return { ...frame, data };
+  }
+
+  for (const name of ['sample3.jpg', 'sample6.jpg']) {
+    it(`${name}: painting both eyes shut lowers every face's eye openness by at least 20%`, async () => {
+      const faces = detected.get(name) as Face[];
+      let frame = photos.get(name) as Frame;
+      for (const face of faces) {
+        frame = closeEye(closeEye(frame, face, RIGHT_EYE_CONTOUR, 101), face, LEFT_EYE_CONTOUR, 330);
+      }
+      const shut = await meshFaces(detector, mesh, frame);
+      for (const face of faces) {
+        const twin = faceNear(shut, boxCentre(face), face.box.width * 0.3);
+        const before = face.geometry;
+        const after = twin?.geometry;
+        assert.ok(before && after, 'face lost after painting its eyes');
+        const open = (before.rightEyeOpenness + before.leftEyeOpenness) / 2;
+        const closed = (after.rightEyeOpenness + after.leftEyeOpenness) / 2;
+        assert.ok(closed < 0.8 * open, `openness ${open} -> ${closed}`);
+        assert.ok(Math.abs(after.mouthOpenness - before.mouthOpenness) < 0.05, 'the mouth did not change');
       }
     });
   }
