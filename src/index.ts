@@ -22,6 +22,7 @@ export type {
   SourceState,
   SourceStatus,
 } from './types/index.js';
+export type { AUSummary, TrackSummary } from './types/summary.js';
 export { KEYPOINT_NAMES } from './types/index.js';
 export { AufError, MediaError, ModelError, OptionError, SinkError, StreamError } from './errors.js';
 export type { ErrorCode } from './errors.js';
@@ -72,6 +73,7 @@ export type { ModelVariant } from './model/modelVariant.js';
 export type { ExecutionProvider } from './model/onnx.js';
 export { readModelCard } from './model/modelCard.js';
 export { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
+export { SAMPLE_VIDEO } from './sources/sampleVideo.js';
 
 // Operators
 export { detectFaces } from './operators/detectFaces.js';
@@ -92,11 +94,16 @@ export { retainFrame, emitLeased } from './operators/frameLease.js';
 // Sinks
 export { toCsv } from './sinks/toCsv.js';
 export type { CsvOptions } from './sinks/toCsv.js';
+export type { CsvStyle } from './sinks/csvColumns.js';
 export { toJsonLines } from './sinks/toJsonLines.js';
 export type { JsonLinesOptions } from './sinks/toJsonLines.js';
 export type { JsonLinesHeader, JsonLinesHeaderInput } from './sinks/jsonLinesHeader.js';
 export { toEventsCsv } from './sinks/toEventsCsv.js';
 export type { EventsCsvOptions } from './sinks/toEventsCsv.js';
+export { toTrackSummaryCsv } from './sinks/toTrackSummaryCsv.js';
+export type { TrackSummaryCsvOptions } from './sinks/toTrackSummaryCsv.js';
+export { createTrackSummary } from './report/trackSummary.js';
+export type { TrackSummaryCollector, TrackSummaryOptions } from './report/trackSummary.js';
 export { toAnnotatedVideo } from './sinks/toAnnotatedVideo.js';
 export type { AnnotatedVideoOptions } from './sinks/toAnnotatedVideo.js';
 export type { VideoCodec } from './ffmpeg/encodeArgs.js';
@@ -130,4 +137,4 @@ export type {
   WireEncoding,
   WireSourceStatus,
 } from './sinks/ws/protocol.js';
-export type { DropReason } from './sinks/ws/clientConnection.js';
+export type { DropReason } from './sinks/ws/protocol.js';

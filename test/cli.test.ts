@@ -1,40 +1,12 @@
 /** `auformer analyze` as users run it: a child process, real files, exit codes and signals. */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT, SAMPLE_FACES, SYSTEM_FFMPEG, makeTempDir, run } from './helpers/media.js';
+import { cli, parseCsv, startCli } from './helpers/cli.js';
+import { SAMPLE_FACES, SYSTEM_FFMPEG, makeTempDir, run } from './helpers/media.js';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: readonly string[]): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Run>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-const cli = (args: readonly string[]): Promise<Run> => start(args).done;
-
-function parseCsv(text: string): Record<string, string>[] {
-  const [head, ...rows] = text.trim().split('\n');
-  const names = head!.split(',');
-  return rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [names[i], v])));
-}
+const start = startCli;
 
 describe('auformer analyze (CLI)', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;

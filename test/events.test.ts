@@ -40,6 +40,13 @@ function flagged(p: readonly number[]): FrameResult[] {
 const run = (records: readonly AnalysisRecord[], ...ops: Parameters<typeof detectEvents>) =>
   lastValueFrom(from([...records]).pipe(detectEvents(...ops), toArray()));
 
+const span = (startMs: number, endMs: number, startIndex: number, endIndex: number) => ({
+  startMs,
+  endMs,
+  startIndex,
+  endIndex,
+});
+
 const event = (e: Omit<AUEvent, 'type' | 'sourceId'> & { sourceId?: string }): AUEvent => ({
   type: 'event',
   sourceId: 'cam',
@@ -63,17 +70,19 @@ describe('detectEvents', () => {
       'f100',
       'f200',
       'f300',
-      'E1.AU12@100-300',
+      'E1.AU12@100-400',
       'f400',
       'f500',
       'f600',
       'f700',
-      'E1.AU12@600-700',
+      'E1.AU12@600-800',
     ]);
     const events = out.filter((r) => r.type === 'event');
     assert.deepEqual(events, [
-      event({ trackId: 1, au: 'AU12', startMs: 100, endMs: 300, peakMs: 200, peakProbability: 0.9 }),
-      event({ trackId: 1, au: 'AU12', startMs: 600, endMs: 700, peakMs: 700, peakProbability: 0.95 }),
+      // Each episode ends at the end of its last active frame: the next frame's pts, or one
+      // frame step after the last frame at the end of the stream.
+      event({ ...span(100, 400, 1, 3), trackId: 1, au: 'AU12', peakMs: 200, peakProbability: 0.9 }),
+      event({ ...span(600, 800, 6, 7), trackId: 1, au: 'AU12', peakMs: 700, peakProbability: 0.95 }),
     ]);
     input.forEach((f, i) =>
       assert.equal(out.filter((r) => r.type === 'frame')[i], f, 'frames pass through as is'),
@@ -95,7 +104,7 @@ describe('detectEvents', () => {
     );
     assert.deepEqual(
       out.filter((r) => r.type === 'event'),
-      [event({ trackId: 4, au: 'AU12', startMs: 900, endMs: 1100, peakMs: 900, peakProbability: 0.6 })],
+      [event({ ...span(900, 1200, 9, 11), trackId: 4, au: 'AU12', peakMs: 900, peakProbability: 0.6 })],
     );
   });
 
@@ -116,10 +125,10 @@ describe('detectEvents', () => {
       'f0',
       'f100',
       'f400',
-      'E2.AU12@0-100',
+      'E2.AU12@0-400',
       'f1200',
       'f1300',
-      'E1.AU12@0-1200',
+      'E1.AU12@0-1300',
     ]);
   });
 
@@ -132,14 +141,27 @@ describe('detectEvents', () => {
     ];
     const events = (await run(input, { threshold: 0.6 })).filter((r) => r.type === 'event');
     assert.deepEqual(events, [
-      event({ sourceId: 'a', trackId: 1, au: 'AU01', startMs: 0, endMs: 0, peakMs: 0, peakProbability: 0.7 }),
-      event({ sourceId: 'b', trackId: 1, au: 'AU02', startMs: 0, endMs: 0, peakMs: 0, peakProbability: 0.9 }),
       event({
+        ...span(0, 100, 0, 0),
+        sourceId: 'a',
+        trackId: 1,
+        au: 'AU01',
+        peakMs: 0,
+        peakProbability: 0.7,
+      }),
+      event({
+        ...span(0, 100, 0, 0),
+        sourceId: 'b',
+        trackId: 1,
+        au: 'AU02',
+        peakMs: 0,
+        peakProbability: 0.9,
+      }),
+      event({
+        ...span(100, 200, 1, 1),
         sourceId: 'a',
         trackId: 1,
         au: 'AU02',
-        startMs: 100,
-        endMs: 100,
         peakMs: 100,
         peakProbability: 0.65,
       }),
@@ -158,7 +180,7 @@ describe('detectEvents', () => {
         .subscribe({ next: (r) => records.push(r), error: resolve, complete: () => resolve('completed') });
     });
     assert.equal(outcome, failure);
-    assert.deepEqual(timeline(records), ['f0', 'f100', 'E1.AU12@0-100']);
+    assert.deepEqual(timeline(records), ['f0', 'f100', 'E1.AU12@0-200']);
   });
 
   it('rejects invalid options naming the option', () => {
@@ -167,5 +189,19 @@ describe('detectEvents', () => {
       (e: unknown) => e instanceof OptionError && /trackTimeoutMs/.test(e.message),
     );
     assert.throws(() => detectEvents({ threshold: 2 }), /threshold/);
+    assert.throws(() => detectEvents({ minDurationMs: Number.NaN }), /minDurationMs/);
+  });
+
+  // Regression: one-frame episodes had duration 0 (end = start of the last active frame).
+  it('gives a one-frame episode the frame duration and drops episodes under minDurationMs', async () => {
+    const at30fps = [0, 1, 2, 3, 4].map((i) =>
+      frame((i * 1000) / 30, [{ trackId: 1, aus: { AU12: i === 2 ? 0.9 : 0.1 } }]),
+    );
+    const indexed = at30fps.map((f, i) => ({ ...f, index: i }));
+    const [kept] = (await run(indexed, { minDurationMs: 0 })).filter((r) => r.type === 'event');
+    assert.deepEqual(kept && [kept.startIndex, kept.endIndex], [2, 2]);
+    assert.ok(kept && Math.abs(kept.endMs - kept.startMs - 1000 / 30) < 1e-9, 'lasts one frame');
+    const byDefault = (await run(indexed)).filter((r) => r.type === 'event');
+    assert.deepEqual(byDefault, [], 'a 33 ms flicker is under the default 100 ms minimum');
   });
 });

@@ -16,7 +16,8 @@ import type { AnalysisRecord, AUEvent, FrameResult } from '../src/types/result.j
 const dir = mkdtempSync(join(tmpdir(), 'auf-events-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const HEADER = 'source_id,track_id,au,start_ms,end_ms,duration_ms,peak_ms,peak_probability';
+const HEADER =
+  'source_id,track_id,au,start_ms,end_ms,duration_ms,start_frame,end_frame,peak_ms,peak_probability';
 
 const ev = (trackId: number, au: string, startMs: number, endMs: number, sourceId = 'clip.mp4'): AUEvent => ({
   type: 'event',
@@ -25,6 +26,8 @@ const ev = (trackId: number, au: string, startMs: number, endMs: number, sourceI
   au,
   startMs,
   endMs,
+  startIndex: Math.floor(startMs / 100),
+  endIndex: Math.floor(endMs / 100),
   peakMs: (startMs + endMs) / 2,
   peakProbability: 0.876543,
 });
@@ -55,10 +58,28 @@ describe('toEventsCsv', () => {
     assert.deepEqual(out, records);
     assert.deepEqual(read(path), [
       HEADER,
-      'clip.mp4,1,AU12,1200,2533.333,1333.333,1866.667,0.87654',
-      '"cam ""A"", door",2,AU04,0,100,100,50,0.87654',
+      'clip.mp4,1,AU12,1200,2533.333,1333.333,13,26,1866.667,0.87654',
+      '"cam ""A"", door",2,AU04,0,100,100,1,2,50,0.87654',
       '',
     ]);
+  });
+
+  // Regression: duration_ms was rounded from the raw difference, so one-frame episodes at 30 fps
+  // read 33.333 or 33.334 against start and end columns that differed by the other value.
+  it('writes duration_ms as end_ms - start_ms of the rounded times', async () => {
+    const path = join(dir, 'rounding.csv');
+    const records = [ev(1, 'AU12', 100 / 3, 200 / 3), ev(1, 'AU12', 200 / 3, 100)];
+    await lastValueFrom(from(records).pipe(toEventsCsv(path)));
+    for (const row of read(path).slice(1, 3)) {
+      const [start, end, duration] = row.split(',').slice(3, 6).map(Number);
+      assert.equal(duration, Number((end! - start!).toFixed(3)), row);
+    }
+    assert.deepEqual(
+      read(path)
+        .slice(1, 3)
+        .map((r) => r.split(',')[5]),
+      ['33.334', '33.333'],
+    );
   });
 
   it('keeps every emitted event when unsubscribed mid-stream (SIGINT) and writes the header when empty', async () => {
@@ -70,7 +91,7 @@ describe('toEventsCsv', () => {
     assert.deepEqual(read(path), [''], 'buffered, not yet written');
     sub.unsubscribe();
     assert.deepEqual(read(path).length, 4);
-    assert.equal(read(path)[2], 'clip.mp4,1,AU02,5,15,10,10,0.87654');
+    assert.equal(read(path)[2], 'clip.mp4,1,AU02,5,15,10,1,1,10,0.87654');
 
     const empty = join(dir, 'empty.csv');
     await lastValueFrom(from([frame]).pipe(toEventsCsv(empty)));
@@ -89,7 +110,7 @@ describe('toEventsCsv', () => {
       ),
       (e: unknown) => e === failure,
     );
-    assert.equal(read(path)[1], 'clip.mp4,3,AU12,0,1,1,0.5,0.87654');
+    assert.equal(read(path)[1], 'clip.mp4,3,AU12,0,1,1,1,1,0.5,0.87654');
   });
 
   it('fails with SinkError (AUF_ERR_SINK_WRITE) at subscribe time for an unwritable path', async () => {

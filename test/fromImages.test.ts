@@ -114,7 +114,8 @@ describe('fromImages', () => {
     assert.match(notImage.message, /not a readable image/);
     const empty = join(media.dir, 'empty-folder');
     await mkdir(empty);
-    assert.equal((await fail(empty)).code, 'AUF_ERR_FILE_NOT_FOUND');
+    // Regression: an existing folder without images was reported as AUF_ERR_FILE_NOT_FOUND.
+    assert.equal((await fail(empty)).code, 'AUF_ERR_NO_IMAGES');
     // (A .txt file is no good here: ffmpeg's tty demuxer renders text as video.)
     assert.equal((await fail([await makeAudioOnly(media.dir)])).code, 'AUF_ERR_NO_VIDEO_STREAM');
     assert.throws(() => fromImages(media.dir, { intervalMs: 0 }), { message: /"intervalMs"/ });

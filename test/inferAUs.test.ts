@@ -56,7 +56,7 @@ describe('inferAUs', () => {
       input.map((a) => (a.faces.length ? 'ok' : 'no-face')),
     );
     const face = out[0]!.faces[1]!;
-    assert.equal(face.trackId, 1, 'untracked faces are numbered by their index');
+    assert.equal(face.trackId, 2, 'untracked faces are numbered by their place in the frame, from 1');
     assert.deepEqual(Object.keys(face.aus), model.card.auNames);
     const direct = await model.infer(crop(11));
     model.card.auNames.forEach((au, i) => assert.ok(Math.abs(face.aus[au]! - direct[i]!) < 1e-6, au));

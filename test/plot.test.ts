@@ -1,18 +1,20 @@
 /** Timeline plots: renderTimeline + encodePng, and 'auformer plot' over a real JSONL file. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { from, lastValueFrom } from 'rxjs';
 import { DEFAULT_MODEL_PATH, readModelCard, type FrameResult, type ModelCard } from '../src/index.js';
+import { drawText } from '../src/render/bitmapFont.js';
 import { encodePng } from '../src/render/encodePng.js';
+import { createImage } from '../src/render/rgbImage.js';
 import { trackColor } from '../src/render/palette.js';
 import { createTimelineCollector } from '../src/report/timelineData.js';
 import { renderTimeline, TIMELINE_WIDTH, timelineHeight } from '../src/report/renderTimeline.js';
 import { toJsonLines } from '../src/sinks/toJsonLines.js';
-import { REPO_ROOT, makeTempDir } from './helpers/media.js';
+import { cli } from './helpers/cli.js';
+import { makeTempDir } from './helpers/media.js';
 
 /** Width, height and RGB pixels of a PNG written by encodePng (8-bit RGB, filter 0 rows). */
 function decodeOwnPng(png: Buffer): { width: number; height: number; rgb: Buffer } {
@@ -110,6 +112,34 @@ describe('timeline plot', () => {
     );
   });
 
+  // Regression: the font had upper case only (paths and units read wrong) and rows had no scale.
+  it('draws lower case as its own glyphs and a 0 / 0.5 / 1 scale on every AU row', () => {
+    const glyph = (text: string): string => {
+      const image = createImage(12, 8, [255, 255, 255]);
+      drawText(image, text, 0, 0, [0, 0, 0]);
+      return Buffer.from(image.data).toString('hex');
+    };
+    assert.notEqual(glyph('a'), glyph('A'));
+    assert.notEqual(glyph('ms'), glyph('MS'));
+    assert.equal(glyph('\u00e9'), glyph('?'), 'unknown characters draw as ?');
+    const collector = createTimelineCollector(card.auNames, card.thresholds);
+    for (const r of syntheticResults(card)) collector.add(r);
+    const { width, rgb } = decodeOwnPng(encodePng(renderTimeline(collector.data())));
+    // Ink in the scale column (between the AU label and the plot) of every AU row of track 1.
+    const inkRows = card.auNames.map((_, i) => {
+      const top = 12 + 28 + i * 28;
+      let ink = 0;
+      for (let y = top; y < top + 28; y++) {
+        for (let x = 72; x < 96; x++) if (rgb[(y * width + x) * 3] === 40) ink += 1;
+      }
+      return ink;
+    });
+    assert.ok(
+      inkRows.every((n) => n >= 20),
+      `scale ink per row: ${inkRows.join(',')}`,
+    );
+  });
+
   it("'auformer plot' draws a JSONL file written by toJsonLines", async () => {
     const jsonl = join(temp.dir, 'results.jsonl');
     const png = join(temp.dir, 'timeline.png');
@@ -135,14 +165,16 @@ describe('timeline plot', () => {
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--out <file.png> is required/);
   });
-});
 
-function cli(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+  // Regression: a CSV results file was reported as AUF_ERR_DECODE, as if it were a broken video.
+  it("'auformer plot' on a CSV says it is not a JSONL results file", async () => {
+    const csv = join(temp.dir, 'results.csv');
+    await writeFile(csv, 'frame,face_id,timestamp\n1,1,0\n');
+    const run = await cli(['plot', csv, '--out', join(temp.dir, 'csv.png')]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /error AUF_ERR_NOT_RESULTS_FILE: .*is not a JSONL results file.*plot reads the \.jsonl/,
+    );
   });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
+});

@@ -212,6 +212,8 @@ describe('smoothAUs: state', () => {
       au: 'AU12',
       startMs: 0,
       endMs: 5,
+      startIndex: 0,
+      endIndex: 0,
       peakMs: 1,
       peakProbability: 0.9,
     };

@@ -86,6 +86,8 @@ const event: AUEvent = {
   au: 'AU12',
   startMs: 0,
   endMs: 66.7,
+  startIndex: 0,
+  endIndex: 1,
   peakMs: 33.4,
   peakProbability: 0.9,
 };

@@ -72,6 +72,8 @@ const event: AUEvent = {
   au: 'AU12',
   startMs: 0.0004,
   endMs: 66.70001,
+  startIndex: 0,
+  endIndex: 1,
   peakMs: 33.3666667,
   peakProbability: 0.9876543,
 };

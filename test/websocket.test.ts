@@ -74,6 +74,8 @@ describe('serveWebSocket', async () => {
       au: 'AU12',
       startMs: 100,
       endMs: 900.5,
+      startIndex: 3,
+      endIndex: 27,
       peakMs: 433.25,
       peakProbability: 0.875,
     };

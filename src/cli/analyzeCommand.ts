@@ -14,6 +14,7 @@ import { toAnnotatedVideo } from '../sinks/toAnnotatedVideo.js';
 import { toCsv } from '../sinks/toCsv.js';
 import { toEventsCsv } from '../sinks/toEventsCsv.js';
 import { toJsonLines } from '../sinks/toJsonLines.js';
+import { toTrackSummaryCsv } from '../sinks/toTrackSummaryCsv.js';
 import type { SourceInfo } from '../types/frame.js';
 import type { ModelCard } from '../types/model.js';
 import type { AnalysisRecord } from '../types/result.js';
@@ -89,8 +90,12 @@ async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io:
   io.stderr.write(
     summary.render(outcome === 'done' ? 'done' : outcome === 'interrupted' ? 'interrupted' : 'failed'),
   );
-  const extra = [args.eventsOut, args.annotateOut, args.plotOut].filter((p) => p !== undefined);
-  io.stderr.write(`results: ${[...args.outputs, ...extra].join(', ')}\n`);
+  const extra = [args.eventsOut, args.summaryOut, args.annotateOut, args.plotOut];
+  const files = [...args.outputs, ...extra].filter((p) => p !== undefined).join(', ');
+  // After a failure the files hold what was computed before it: say so, not "results".
+  io.stderr.write(
+    outcome instanceof Error ? `partial results, up to the error: ${files}\n` : `results: ${files}\n`,
+  );
   if (outcome instanceof Error) throw outcome;
   return outcome === 'interrupted' ? 130 : 0;
 }
@@ -114,14 +119,17 @@ function sinks(
           auNames: card.auNames,
           thresholds: card.thresholds,
           smoothed: settings.smoothing.method !== 'none',
+          style: args.csvStyle,
           landmarks: settings.landmarks,
         })
       : toJsonLines(path, {
           header: { model: card, sources, options: settings },
+          summary: true,
           meshPoints: args.meshPoints,
         }),
   );
   if (args.eventsOut) out.push(toEventsCsv(args.eventsOut));
+  if (args.summaryOut) out.push(toTrackSummaryCsv(args.summaryOut, card));
   const [video] = args.inputs;
   if (args.annotateOut && video !== undefined) {
     // A second decode with the same options yields the same frames, paired by index.

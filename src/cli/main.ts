@@ -9,6 +9,7 @@ import { runAnalyze } from './analyzeCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `Usage: auformer <command> [options]
 
@@ -16,6 +17,10 @@ Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
 
 Run 'auformer <command> --help' for a command's options.`;
 
@@ -30,6 +35,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runServe(rest, io);
       case 'plot':
         return await runPlot(rest, io);
+      case '-v':
+      case '--version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return 0;
       case undefined:
       case '-h':
       case '--help':

@@ -74,6 +74,14 @@ export function num(name: string, value: string | undefined, min: number): numbe
   return n;
 }
 
+/** A whole-number option (counts, sizes, threads): `--max-faces 2.5` is a `UsageError`. */
+export function int(name: string, value: string | undefined, min: number): number | undefined {
+  const n = num(name, value, min);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new UsageError(`--${name} must be a whole number >= ${min}, got '${value}'`);
+  return n;
+}
+
 export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]): PipelineArgs {
   const outputs = v.out ?? defaultOutputs;
   for (const o of outputs) {
@@ -89,27 +97,27 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   if (meshPoints !== 68 && meshPoints !== 468) {
     throw new UsageError(`--mesh-points must be 68 or 468, got '${v['mesh-points']}'`);
   }
-  const batch = num('batch', v.batch, 1);
-  const threads = num('threads', v.threads, 1);
-  const maxFaces = num('max-faces', v['max-faces'], 1);
+  const batch = int('batch', v.batch, 1);
+  const threads = int('threads', v.threads, 1);
+  const maxFaces = int('max-faces', v['max-faces'], 1);
   const maxHz = num('max-hz', v['max-hz'], 0.001);
   const fps = num('fps', v.fps, 0.001);
-  const maxWidth = num('max-width', v['max-width'], 16);
+  const maxWidth = int('max-width', v['max-width'], 16);
   return {
     outputs,
     modelPath: v.model,
     modelOptions: {
-      ...(batch === undefined ? {} : { maxBatch: Math.floor(batch) }),
-      ...(threads === undefined ? {} : { intraOpThreads: Math.floor(threads) }),
+      ...(batch === undefined ? {} : { maxBatch: batch }),
+      ...(threads === undefined ? {} : { intraOpThreads: threads }),
     },
     detector: {
       ...(v.detector === undefined ? {} : { model: v.detector }),
-      ...(maxFaces === undefined ? {} : { maxFaces: Math.floor(maxFaces) }),
+      ...(maxFaces === undefined ? {} : { maxFaces }),
       ...(v.tile ? { tile: true } : {}),
     },
     source: {
       ...(fps === undefined ? {} : { fps }),
-      ...(maxWidth === undefined ? {} : { maxWidth: Math.floor(maxWidth) }),
+      ...(maxWidth === undefined ? {} : { maxWidth }),
     },
     track: v['no-track'] ? false : {},
     landmarks: v['no-landmarks'] ? false : {},

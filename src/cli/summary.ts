@@ -9,6 +9,7 @@ export class Summary {
   private readonly tracks = new Set<string>();
   private readonly started = performance.now();
   private doneMs = 0;
+  private lastPositionMs = 0;
   private currentSource: string | undefined;
 
   /** `durations`: media duration of each source, in ms, to turn pts into overall progress. */
@@ -30,9 +31,10 @@ export class Summary {
     for (const f of record.faces) this.tracks.add(`${record.sourceId}\u0000${f.trackId}`);
   }
 
-  /** Position in the whole run, in media ms. */
+  /** Position in the whole run, in media ms; an event keeps the position of the last frame. */
   positionMs(record: AnalysisRecord): number {
-    return record.type === 'frame' ? this.doneMs + record.ptsMs : this.doneMs;
+    if (record.type === 'frame') this.lastPositionMs = this.doneMs + record.ptsMs;
+    return this.lastPositionMs;
   }
 
   render(outcome: 'done' | 'interrupted' | 'failed'): string {

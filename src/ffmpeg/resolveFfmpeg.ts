@@ -3,7 +3,8 @@
  *
  * Order: the `FFMPEG_PATH` environment variable, then a system `ffmpeg` on `PATH` whose major
  * version is at least 5 (current builds decode faster and know newer codecs), then the embedded
- * `@ffmpeg-installer/ffmpeg` static build from 2018 (always there, no ffprobe). An explicit
+ * `@ffmpeg-installer/ffmpeg` static build from 2018 (always there, no ffprobe; choosing it emits
+ * one process warning, `AUF_WARN_EMBEDDED_FFMPEG`, per process). An explicit
  * `ffmpegPath` option on a source bypasses this and is probed on its own.
  *
  * Example:
@@ -67,7 +68,7 @@ async function search(): Promise<FfmpegBinary> {
     if (binary && binary.major >= MIN_SYSTEM_MAJOR) return binary;
   }
   const embedded = await embeddedPath();
-  if (embedded) return describe(embedded, 'embedded');
+  if (embedded) return describe(embedded, 'embedded').then(warnEmbedded);
   throw new MediaError(
     'AUF_ERR_FFMPEG_NOT_FOUND',
     'ffmpeg',
@@ -75,6 +76,21 @@ async function search(): Promise<FfmpegBinary> {
       '@ffmpeg-installer/ffmpeg binary is missing. Run `npm ci` to restore the embedded build, ' +
       'install ffmpeg (e.g. `apt-get install ffmpeg`), or set FFMPEG_PATH=/path/to/ffmpeg.',
   );
+}
+
+/**
+ * The embedded build is a 2018 static snapshot: it decodes untrusted files with years of
+ * unpatched parser bugs. Said once per process, with the fix.
+ */
+function warnEmbedded(binary: FfmpegBinary): FfmpegBinary {
+  process.emitWarning(
+    `decoding with the embedded ffmpeg (${binary.version}, a 2018 static build from ` +
+      '@ffmpeg-installer/ffmpeg) because no ffmpeg >= 5 is on PATH. It lacks years of security ' +
+      'fixes: for untrusted files install a current ffmpeg (e.g. `apt-get install ffmpeg`) or set ' +
+      'FFMPEG_PATH=/path/to/ffmpeg.',
+    { type: 'AufWarning', code: 'AUF_WARN_EMBEDDED_FFMPEG' },
+  );
+  return binary;
 }
 
 async function describe(path: string, source: FfmpegSource): Promise<FfmpegBinary> {

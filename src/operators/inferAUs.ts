@@ -99,7 +99,7 @@ function toFrameResult(aligned: AlignedFrame, outcomes: FaceOutcome[]): FrameRes
     faces: faces.map(({ face }, i): FaceResult => {
       const { aus, held } = outcomes[i] as FaceOutcome;
       return {
-        trackId: face.trackId ?? i,
+        trackId: face.trackId ?? i + 1, // untracked: the face's place in the frame, from 1
         box: face.box,
         score: face.score,
         keypoints: face.keypoints,

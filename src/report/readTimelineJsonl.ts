@@ -52,11 +52,12 @@ export async function readTimelineJsonl(path: string): Promise<TimelineData> {
 }
 
 function badLine(path: string, lineNo: number, what: string, cause?: unknown): MediaError {
+  const csv = /\.csv$/i.test(path) ? ' It looks like a CSV results file: plot reads the .jsonl output.' : '';
   return new MediaError(
-    'AUF_ERR_DECODE',
+    'AUF_ERR_NOT_RESULTS_FILE',
     path,
-    `"${path}" line ${lineNo} ${what}: give a JSONL file written by toJsonLines ` +
-      "('auformer analyze --out results.jsonl'), whose first line is the header.",
+    `"${path}" is not a JSONL results file (line ${lineNo} ${what}).${csv} Give a JSONL file written ` +
+      "by toJsonLines ('auformer analyze --out results.jsonl'), whose first line is the header.",
     cause === undefined ? undefined : { cause },
   );
 }

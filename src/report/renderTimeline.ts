@@ -4,10 +4,11 @@
  * seconds under each block.
  *
  * ```
- *  TRACK #1  group.mp4
- *  AU01 |  ____/‾‾‾‾\____      |   line: probability 0..1 (row bottom..top), track colour
- *  AU02 | ▒▒▒▒▒▒     ▒▒▒       |   shade: active episodes, track colour at 25 %
- *       0S     1S     2S     3S
+ *  Track #1  group.mp4
+ *      1-|  ____/‾‾‾‾\____      |   line: probability 0..1 (row bottom..top), track colour
+ *  AU01 .5-|                   |   scale: 0 / 0.5 / 1 ticks on every row
+ *      0-| ▒▒▒▒▒▒     ▒▒▒       |   shade: active episodes, track colour at 25 %
+ *        0 s    1 s    2 s    3 s
  * ```
  * Size (fixed, in pixels): `TIMELINE_WIDTH` (1200) wide; `timelineHeight(tracks, aus)` =
  * 2 * 12 + tracks * (28 + aus * 28 + 28) tall, e.g. 1 track of 12 AUs: 416 px. All tracks
@@ -32,6 +33,11 @@ const ROW_BG: readonly Rgb[] = [
   [250, 250, 250],
   [240, 240, 240],
 ];
+const SCALE: readonly (readonly [number, string])[] = [
+  [0, '0'],
+  [0.5, '.5'],
+  [1, '1'],
+];
 const TICK_STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 
 /** Height in pixels of the picture for `tracks` tracks of `aus` AUs (at least one block). */
@@ -47,7 +53,7 @@ export function renderTimeline(data: TimelineData): RgbImage {
   const t0 = all.length > 0 ? Math.min(...all) : 0;
   const t1 = Math.max(t0 + 1, ...all);
   const x = (ms: number): number => LEFT + ((ms - t0) / (t1 - t0)) * (TIMELINE_WIDTH - LEFT - RIGHT);
-  if (data.tracks.length === 0) drawText(image, 'NO FACES FOUND', LEFT, MARGIN + 8, INK, 2);
+  if (data.tracks.length === 0) drawText(image, 'No faces found', LEFT, MARGIN + 8, INK, 2);
   data.tracks.forEach((track, k) => {
     const top = MARGIN + k * (TITLE + aus * ROW + AXIS);
     drawBlock(image, track, data.auNames, top, x);
@@ -65,7 +71,7 @@ function drawBlock(
 ): void {
   const color = trackColor(track.trackId);
   fillRect(image, MARGIN, top + 6, 16, 16, color);
-  drawText(image, `TRACK #${track.trackId}  ${track.sourceId}`, MARGIN + 24, top + 6, INK, 2);
+  drawText(image, `Track #${track.trackId}  ${track.sourceId}`, MARGIN + 24, top + 6, INK, 2);
   const plotWidth = TIMELINE_WIDTH - LEFT - RIGHT;
   const breaks = gapLimit(track.timesMs);
   auNames.forEach((au, i) => {
@@ -84,6 +90,7 @@ function drawBlock(
       fillRect(image, left, rowTop + 1, Math.max(1, x(end) - left), ROW - 2, color, 0.25);
     }
     const y = (p: number): number => rowTop + ROW - 3 - p * (ROW - 6);
+    drawScale(image, y);
     const points: [number, number][] = [];
     track.timesMs.forEach((t, s) => {
       if (s > 0 && t - track.timesMs[s - 1]! > breaks) points.push([Number.NaN, Number.NaN]); // a gap
@@ -101,7 +108,7 @@ function drawAxis(image: RgbImage, top: number, t0: number, t1: number, x: (ms: 
   for (let s = Math.ceil(t0 / 1000 / step) * step; s * 1000 <= t1 + 1e-6; s += step) {
     const tx = Math.round(x(s * 1000));
     drawLine(image, tx, top - 3, tx, top + 4, INK);
-    const label = `${Number(s.toFixed(1))}S`;
+    const label = `${Number(s.toFixed(1))} s`;
     drawText(
       image,
       label,
@@ -110,6 +117,16 @@ function drawAxis(image: RgbImage, top: number, t0: number, t1: number, x: (ms: 
       INK,
       2,
     );
+  }
+}
+
+/** The row's probability scale: ticks and small labels at 0, 0.5 and 1, right of the AU label. */
+function drawScale(image: RgbImage, y: (p: number) => number): void {
+  for (const [p, label] of SCALE) {
+    const ty = Math.round(y(p));
+    drawLine(image, LEFT - 3, ty, LEFT - 1, ty, INK);
+    // 1 hangs below its tick, 0 sits above its own, so neighbouring rows' labels never touch.
+    drawText(image, label, LEFT - 5 - textWidth(label), ty - 6 * (1 - p), INK);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
- * The CSV layout of `toCsv`: column names and one row per face (or one per faceless frame).
+ * The CSV layout of `toCsv` (style `auformer`): column names and one row per face (or one per
+ * faceless frame).
  *
- * The leading columns follow OpenFace 2 (`frame, face_id, timestamp, confidence, success`) so
- * tools that read OpenFace CSVs by column name keep working; every column is listed, with
- * units, in docs/output-formats.md.
+ * The leading columns are named as in OpenFace 2.2 (`frame, face_id, timestamp, confidence,
+ * success`); the rest are ours. For a file laid out like OpenFace's own, see openFaceCsv.ts. Every
+ * column is listed, with units, in docs/output-formats.md.
  */
 import { KEYPOINT_NAMES } from '../types/face.js';
 import type { FaceResult, FrameResult } from '../types/result.js';
@@ -18,9 +19,14 @@ export interface CsvLayout {
   readonly thresholds: readonly number[];
   /** Adds the `AUxx_s` (smoothed probability) columns. */
   readonly smoothed: boolean;
+  /** `auformer` (ours, default) or `openface` (OpenFace 2.2's columns we can fill, `, ` separated). */
+  readonly style: CsvStyle;
   /** Adds the landmark, pose and geometry columns (landmarkColumns.ts) after the AU columns. */
   readonly landmarks: boolean;
 }
+
+/** The column layouts `toCsv` writes (docs/output-formats.md). */
+export type CsvStyle = 'auformer' | 'openface';
 
 const LEADING = ['frame', 'face_id', 'timestamp', 'confidence', 'success'] as const;
 const FRAME = ['source_id', 'pts_ms', 'status', 'held'] as const;
@@ -80,7 +86,7 @@ function faceRow(frame: FrameResult, face: FaceResult, layout: CsvLayout): strin
   const p = layout.auNames.map((name) => prob(face.aus[name]));
   const c = layout.auNames.map((name, i) => activeCell(face, name, layout.thresholds[i] ?? 0.5));
   const s = layout.smoothed ? layout.auNames.map((name) => prob(face.smoothed?.[name])) : [];
-  const landmarks = layout.landmarks ? landmarkCells(face, (v, kind) => num(v, LANDMARK_DECIMALS[kind])) : [];
+  const landmarks = layout.landmarks ? landmarkCells(face, (v, kind) => num(v, DECIMALS[kind])) : [];
   return line([
     frameNumber(frame),
     face.trackId,
@@ -103,15 +109,8 @@ function faceRow(frame: FrameResult, face: FaceResult, layout: CsvLayout): strin
   ]);
 }
 
-const LANDMARK_DECIMALS = {
-  probability: DECIMALS.probability,
-  radians: DECIMALS.radians,
-  ratio: DECIMALS.ratio,
-  pixels: DECIMALS.pixels,
-} as const;
-
 /** `active` (after hysteresis) wins over the raw threshold; empty when the AU is missing. */
-function activeCell(face: FaceResult, name: string, threshold: number): string {
+export function activeCell(face: FaceResult, name: string, threshold: number): string {
   const flag = face.active?.[name];
   if (flag !== undefined) return flag ? '1' : '0';
   const p = face.aus[name];
@@ -120,12 +119,12 @@ function activeCell(face: FaceResult, name: string, threshold: number): string {
 }
 
 /** OpenFace numbers frames from 1. */
-function frameNumber(frame: FrameResult): number {
+export function frameNumber(frame: FrameResult): number {
   return frame.index + 1;
 }
 
 /** OpenFace `timestamp`: seconds, millisecond precision. */
-function seconds(frame: FrameResult): string {
+export function seconds(frame: FrameResult): string {
   return num(frame.ptsMs / 1000, DECIMALS.seconds);
 }
 
@@ -134,14 +133,17 @@ function ms(value: number): string {
 }
 
 /** Rounded number, or an empty cell for missing and non-finite values. */
-function num(value: number | undefined, decimals: number): string {
+export function num(value: number | undefined, decimals: number): string {
   if (value === undefined || !Number.isFinite(value)) return '';
   return String(roundTo(value, decimals));
 }
 
-/** Joins cells with RFC 4180 quoting: cells holding a comma, quote, CR or LF are quoted. */
-export function line(cells: readonly (string | number)[]): string {
-  return cells.map((cell) => quote(String(cell))).join(',');
+/**
+ * Joins cells with RFC 4180 quoting: cells holding a comma, quote, CR or LF are quoted.
+ * `separator` is `,` except for the OpenFace layout, which writes `, ` as OpenFace does.
+ */
+export function line(cells: readonly (string | number)[], separator = ','): string {
+  return cells.map((cell) => quote(String(cell))).join(separator);
 }
 
 function quote(cell: string): string {

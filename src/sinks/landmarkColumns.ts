@@ -20,6 +20,20 @@ export const LANDMARK_COLUMNS: readonly string[] = [
   ...IBUG68_FROM_MESH.map((_, i) => `y_${i}`),
 ];
 
+/** OpenFace 2.2's names and order for what the mesh gives: `pose_Rx..Rz`, then `x_0..`, `y_0..`. */
+export const OPENFACE_LANDMARK_COLUMNS: readonly string[] = [
+  'pose_Rx',
+  'pose_Ry',
+  'pose_Rz',
+  ...LANDMARK_COLUMNS.filter((c) => /^[xy]_\d+$/.test(c)),
+];
+
+/** The cells of `OPENFACE_LANDMARK_COLUMNS` for one face (a subset of `landmarkCells`). */
+export function openFaceLandmarkCells(face: FaceResult, cell: Parameters<typeof landmarkCells>[1]): string[] {
+  const all = landmarkCells(face, cell);
+  return [...all.slice(1, 4), ...all.slice(LANDMARK_COLUMNS.length - 2 * IBUG68_FROM_MESH.length)];
+}
+
 /** The cells of `LANDMARK_COLUMNS` for one face, formatted by `cell(value, kind)`. */
 export function landmarkCells(
   face: FaceResult,

@@ -28,6 +28,8 @@ export interface RecordSinkSpec {
   readonly header: () => readonly string[];
   /** Lines for one record; `[]` for kinds this sink does not write. */
   readonly lines: (record: AnalysisRecord) => readonly string[];
+  /** Lines that end the file (e.g. a summary), asked for once when it closes, however it ends. */
+  readonly footer?: () => readonly string[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function recordSink(spec: RecordSinkSpec): MonoTypeOperatorFunction<Analy
         let failure: unknown;
         try {
           writeHeader(); // an empty run still yields a file with its header
+          for (const text of spec.footer?.() ?? []) file.write(text);
         } catch (error) {
           failure = error;
         }

@@ -8,6 +8,7 @@
  */
 import type { Point } from '../types/face.js';
 import type { AnalysisRecord, AUEvent, AUValues, FaceResult, FrameResult } from '../types/result.js';
+import type { TrackSummary } from '../types/summary.js';
 
 /** Decimal places per unit, shared by every file sink (documented in docs/output-formats.md). */
 export const DECIMALS = {
@@ -75,6 +76,19 @@ function roundFace(face: FaceResult): FaceResult {
     keypoints: face.keypoints.map((p: Point) => ({ ...p, x: px(p.x), y: px(p.y) })),
     aus: roundValues(face.aus),
     ...(face.smoothed === undefined ? {} : { smoothed: roundValues(face.smoothed) }),
+  };
+}
+
+/** A copy of a track summary, rounded like the records it sums up (percentages to 0.01). */
+export function roundSummary(track: TrackSummary): TrackSummary {
+  const aus = Object.entries(track.aus).map(([name, a]) => [
+    name,
+    { ...a, mean: prob(a.mean), max: prob(a.max), activePct: roundTo(a.activePct, 2) },
+  ]);
+  return {
+    ...track,
+    ...{ firstPtsMs: ms(track.firstPtsMs), lastPtsMs: ms(track.lastPtsMs), durationMs: ms(track.durationMs) },
+    aus: Object.fromEntries(aus) as TrackSummary['aus'],
   };
 }
 

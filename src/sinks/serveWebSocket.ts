@@ -28,7 +28,8 @@ import { Server as TlsServer } from 'node:tls';
 import { Subject } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SourceInfo } from '../types/frame.js';
-import { ClientConnection, type DropReason } from './ws/clientConnection.js';
+import { ClientConnection } from './ws/clientConnection.js';
+import type { DropReason } from './ws/protocol.js';
 import { lazyEncoder } from './ws/encoding.js';
 import {
   SCHEMA_VERSION,

@@ -1,8 +1,8 @@
 /**
- * Writes frame results to a CSV file, one row per face per frame, OpenFace-compatible.
+ * Writes frame results to a CSV file, one row per face per frame.
  *
- * The leading columns are OpenFace 2's (`frame, face_id, timestamp, confidence, success`), so
- * scripts written for OpenFace CSVs read these by column name; then the source, the face box,
+ * The default `auformer` style starts with columns named as in OpenFace 2.2 (`frame, face_id,
+ * timestamp, confidence, success`); then the source, the face box,
  * BlazeFace's keypoints and, per AU, the probability (`AUxx_p`), the 0/1 activation (`AUxx_c`)
  * and optionally the smoothed probability (`AUxx_s`). A frame without faces still gets a row
  * (`face_id` -1, `success` 0) so frame counts match the video. Events are passed on, not
@@ -25,12 +25,16 @@
  * Parent directories are not created: a missing one is a `SinkError` at subscribe time, as is
  * any other unwritable path, rather than a file appearing somewhere unexpected.
  *
+ * `style: 'openface'` writes OpenFace 2.2's own layout instead, limited to the columns that can be
+ * filled honestly (see openFaceCsv.ts; no `AUxx_r` intensities).
+ *
  * @see toJsonLines for the full records and AU events; recordSink for flush and error rules.
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { OptionError } from '../errors.js';
 import type { AnalysisRecord } from '../types/result.js';
-import { csvColumns, csvRows, line, type CsvLayout } from './csvColumns.js';
+import { csvColumns, csvRows, line, type CsvLayout, type CsvStyle } from './csvColumns.js';
+import { openFaceHeader, openFaceRows } from './openFaceCsv.js';
 import { recordSink } from './recordSink.js';
 
 export interface CsvOptions {
@@ -52,6 +56,12 @@ export interface CsvOptions {
   readonly landmarks?: boolean;
   /** Rows kept in memory between writes to the file. Defaults to 64 (lines). */
   readonly flushEveryLines?: number;
+  /**
+   * Column layout: `auformer` (every field, documented in docs/output-formats.md) or `openface`
+   * (OpenFace 2.2's `RecorderCSV` columns that can be filled honestly, `, ` separated). Defaults
+   * to `auformer`.
+   */
+  readonly style?: CsvStyle;
 }
 
 const DEFAULTS = {
@@ -59,7 +69,9 @@ const DEFAULTS = {
   smoothed: false,
   landmarks: false,
   flushEveryLines: 64,
+  style: 'auformer',
 } as const;
+const STYLES: readonly CsvStyle[] = ['auformer', 'openface'];
 
 /** Writes every `FrameResult` to `path` (created or truncated) and passes all records on. */
 export function toCsv(path: string, options: CsvOptions): MonoTypeOperatorFunction<AnalysisRecord> {
@@ -70,12 +82,14 @@ export function toCsv(path: string, options: CsvOptions): MonoTypeOperatorFuncti
       `toCsv: flushEveryLines must be an integer >= 1 (lines), got ${String(flushEveryLines)}.`,
     );
   }
-  const header = [line(csvColumns(layout))];
+  const openface = layout.style === 'openface';
+  const header = [openface ? openFaceHeader(layout) : line(csvColumns(layout))];
+  const rows = openface ? openFaceRows : csvRows;
   return recordSink({
     path,
     flushEveryLines,
     header: () => header,
-    lines: (record) => (record.type === 'frame' ? csvRows(record, layout) : []),
+    lines: (record) => (record.type === 'frame' ? rows(record, layout) : []),
   });
 }
 
@@ -97,10 +111,15 @@ function csvLayout(path: string, options: CsvOptions): CsvLayout {
         `auNames), got [${thresholds.join(', ')}].`,
     );
   }
+  const style = options.style ?? DEFAULTS.style;
+  if (!STYLES.includes(style)) {
+    throw new OptionError(`toCsv: style must be one of ${STYLES.join(', ')}, got '${String(style)}'.`);
+  }
   return {
     auNames,
     thresholds,
     smoothed: options.smoothed ?? DEFAULTS.smoothed,
+    style,
     landmarks: options.landmarks ?? DEFAULTS.landmarks,
   };
 }

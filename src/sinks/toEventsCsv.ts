@@ -2,8 +2,10 @@
  * Writes AU events (from `detectEvents`) to a CSV file, one row per episode, and passes every
  * record on.
  *
- * Columns: `source_id,track_id,au,start_ms,end_ms,duration_ms,peak_ms,peak_probability`
- * (times in media ms, 3 decimals; probability 5 decimals; RFC 4180 quoting). Rows appear in
+ * Columns: `source_id,track_id,au,start_ms,end_ms,duration_ms,start_frame,end_frame,peak_ms,
+ * peak_probability` (times in media ms, 3 decimals, `duration_ms` = `end_ms - start_ms` of the
+ * rounded values; `start_frame` / `end_frame`: the first and last active frame, numbered like the
+ * per-frame CSV's `frame` column, from 1; probability 5 decimals; RFC 4180 quoting). Rows appear in
  * the order events arrive, i.e. by closing time. The file lifecycle is `recordSink`'s: opened
  * at subscribe time, written synchronously through a small buffer, flushed and closed on
  * complete, error and unsubscribe (SIGINT), so no event that was emitted is lost; write
@@ -14,8 +16,8 @@
  * import { smoothAUs, detectEvents, toEventsCsv } from 'auformer-stream';
  * results$.pipe(smoothAUs(), detectEvents(), toEventsCsv('events.csv')).subscribe();
  * // events.csv:
- * // source_id,track_id,au,start_ms,end_ms,duration_ms,peak_ms,peak_probability
- * // clip.mp4,1,AU12,1200,2533.333,1333.333,1800,0.91234
+ * // source_id,track_id,au,start_ms,end_ms,duration_ms,start_frame,end_frame,peak_ms,peak_probability
+ * // clip.mp4,1,AU12,1200,2533.333,1333.333,37,76,1800,0.91234
  * ```
  * @see detectEvents for what an episode is; recordSink for the flush and error rules.
  */
@@ -41,6 +43,8 @@ export const EVENTS_CSV_COLUMNS = [
   'start_ms',
   'end_ms',
   'duration_ms',
+  'start_frame',
+  'end_frame',
   'peak_ms',
   'peak_probability',
 ] as const;
@@ -70,13 +74,16 @@ export function toEventsCsv(
 /** One CSV row for `event`. */
 export function eventRow(event: AUEvent): string {
   const ms = (value: number): number => roundTo(value, DECIMALS.milliseconds);
+  const [start, end] = [ms(event.startMs), ms(event.endMs)];
   return line([
     event.sourceId,
     event.trackId,
     event.au,
-    ms(event.startMs),
-    ms(event.endMs),
-    ms(event.endMs - event.startMs),
+    start,
+    end,
+    ms(end - start), // of the rounded times, so the three columns always agree
+    event.startIndex + 1,
+    event.endIndex + 1,
     ms(event.peakMs),
     roundTo(event.peakProbability, DECIMALS.probability),
   ]);

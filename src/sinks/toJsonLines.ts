@@ -26,7 +26,7 @@
  *
  * Parent directories are not created: a missing one is a `SinkError` at subscribe time.
  *
- * @see toCsv for an OpenFace-compatible table; recordSink for flush and error rules.
+ * @see toCsv for a table (OpenFace 2.2 layout with `style: 'openface'`); recordSink for flush and error rules.
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { OptionError } from '../errors.js';
@@ -34,7 +34,8 @@ import type { AnalysisRecord } from '../types/result.js';
 import { jsonLinesHeader, type JsonLinesHeaderInput } from './jsonLinesHeader.js';
 import { recordSink } from './recordSink.js';
 import { landmarksForFile, type MeshPointCount } from './landmarkRecord.js';
-import { roundRecord } from './roundRecord.js';
+import { roundRecord, roundSummary } from './roundRecord.js';
+import { createTrackSummary, type TrackSummaryCollector } from '../report/trackSummary.js';
 
 export interface JsonLinesOptions {
   /**
@@ -51,6 +52,13 @@ export interface JsonLinesOptions {
   readonly round?: boolean;
   /** Lines kept in memory between writes to the file. Defaults to 64 (lines). */
   readonly flushEveryLines?: number;
+  /**
+   * Ends the file with a `{"type":"summary","tracks":[TrackSummary...]}` line: per track frames,
+   * duration and per-AU mean, max, % active and episodes (docs/output-formats.md). Written
+   * however the run ends (also after an error or SIGINT: it sums up the lines above it).
+   * Defaults to false.
+   */
+  readonly summary?: boolean;
   /**
    * Mesh points written per face: 68 (OpenFace's 68-point scheme, from the documented map) or
    * all 468 (MediaPipe order). Defaults to 68.
@@ -90,16 +98,25 @@ export function toJsonLines(
       `toJsonLines: flushEveryLines must be an integer >= 1 (lines), got ${String(flushEveryLines)}.`,
     );
   }
+  let summary: TrackSummaryCollector | undefined;
   return recordSink({
     path,
     flushEveryLines,
     header: () => {
       const input = typeof header === 'function' ? header() : header;
-      return [JSON.stringify(jsonLinesHeader(input, Date.now()))];
+      const written = jsonLinesHeader(input, Date.now());
+      if (options.summary === true) {
+        const { auNames, thresholds } = written.model;
+        summary = createTrackSummary({ auNames, thresholds });
+      }
+      return [JSON.stringify(written)];
     },
     lines: (record) => {
+      summary?.add(record);
       const out = landmarksForFile(record, meshPoints, round);
       return [JSON.stringify(round ? roundRecord(out) : out)];
     },
+    footer: () =>
+      summary ? [JSON.stringify({ type: 'summary', tracks: summary.tracks().map(roundSummary) })] : [],
   });
 }

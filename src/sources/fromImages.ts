@@ -115,7 +115,7 @@ async function listImages(pathsOrFolder: string | readonly string[]): Promise<st
   );
   if (names.length === 0) {
     throw new MediaError(
-      'AUF_ERR_FILE_NOT_FOUND',
+      'AUF_ERR_NO_IMAGES',
       pathsOrFolder,
       `No images (${IMAGE_EXTENSIONS.join(', ')}) in folder "${pathsOrFolder}". Check the folder or pass image paths.`,
     );

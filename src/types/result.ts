@@ -13,7 +13,7 @@ export type AUValues = Readonly<Record<string, number>>;
 
 /** One face's results in one frame. */
 export interface FaceResult {
-  /** Stable id per person within a source when tracking is on; the face's index otherwise. */
+  /** Stable id per person within a source when tracking is on (from 1); the face's place in the frame (from 1) otherwise. */
   readonly trackId: number;
   readonly box: Box;
   readonly score: number;
@@ -51,7 +51,10 @@ export interface FrameResult {
   readonly faces: readonly FaceResult[];
 }
 
-/** An AU episode of one track, emitted when it closes. */
+/**
+ * An AU episode of one track, emitted when it closes: from the start of its first active frame to
+ * the end of its last (media ms), so `endMs - startMs` is its duration.
+ */
 export interface AUEvent {
   readonly type: 'event';
   readonly sourceId: string;
@@ -59,6 +62,9 @@ export interface AUEvent {
   readonly au: string;
   readonly startMs: number;
   readonly endMs: number;
+  /** `index` of the first and of the last active frame. */
+  readonly startIndex: number;
+  readonly endIndex: number;
   readonly peakMs: number;
   readonly peakProbability: number;
 }

@@ -11,7 +11,13 @@ import { AufError } from '../../errors.js';
 import { ClientBudget } from './clientBudget.js';
 import { decodeClientFrame, encodeMessage, type EncodedMessage } from './encoding.js';
 import { parseClientMessage } from './parseClientMessage.js';
-import { CLOSE_CODES, type NoticeMessage, type ServerMessage, type WireEncoding } from './protocol.js';
+import {
+  CLOSE_CODES,
+  type DropReason,
+  type NoticeMessage,
+  type ServerMessage,
+  type WireEncoding,
+} from './protocol.js';
 import { Subscription } from './subscription.js';
 
 export interface ClientLimits {
@@ -20,9 +26,6 @@ export interface ClientLimits {
   readonly maxInvalidMessages: number;
   readonly closeTimeoutMs: number;
 }
-
-/** Why the server cut a client off (`heartbeat`: it missed a pong and was terminated). */
-export type DropReason = NoticeMessage['reason'] | 'heartbeat';
 
 const CLOSE_CODE_BY_REASON = {
   'send-budget-exceeded': CLOSE_CODES.sendBudgetExceeded,

@@ -152,3 +152,6 @@ export interface PingMessage {
 }
 
 export type ClientMessage = SubscribeMessage | UnsubscribeMessage | PingMessage;
+
+/** Why the server cut a client off (`heartbeat`: it missed a pong and was terminated). */
+export type DropReason = NoticeMessage['reason'] | 'heartbeat';

@@ -1,7 +1,8 @@
 /**
  * Counters behind `WebSocketServerHandle.metrics()`.
  */
-import type { ClientConnection, DropReason } from './clientConnection.js';
+import type { ClientConnection } from './clientConnection.js';
+import type { DropReason } from './protocol.js';
 import type { ClientMetrics, WebSocketServerMetrics } from './webSocketServerHandle.js';
 
 export interface ServerCounters {

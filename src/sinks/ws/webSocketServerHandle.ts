@@ -4,7 +4,7 @@
 import type { Observable } from 'rxjs';
 import type { SourceInfo } from '../../types/frame.js';
 import type { AnalysisRecord } from '../../types/result.js';
-import type { DropReason } from './clientConnection.js';
+import type { DropReason } from './protocol.js';
 import type { PreviewMessage, SubscriptionState, WireEncoding, WireSourceStatus } from './protocol.js';
 
 export interface WebSocketServerHandle {
