@@ -82,8 +82,15 @@ export function landmarkFaces(options: LandmarkFacesOptions = {}): OperatorFunct
         finalize(() => {
           for (const release of pending) release();
           pending.clear();
-          if (!options.mesh) void ready.then((mesh) => mesh.dispose()).catch(() => undefined);
+          if (!options.mesh) void ready.then((mesh) => mesh.dispose()).catch(reportDisposeError);
         }),
       );
     });
+}
+
+/** A load error already went down the error channel; a failed release only deserves a warning. */
+function reportDisposeError(error: unknown): void {
+  const code = (error as { code?: string })?.code;
+  if (code === 'AUF_ERR_MODEL_LOAD' || code === 'AUF_ERR_MODEL_SHAPE') return;
+  process.emitWarning(`landmarkFaces: disposing the face mesh failed: ${String(error)}`);
 }
