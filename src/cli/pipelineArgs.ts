@@ -34,7 +34,8 @@ export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by 
   --fps <n>            sample n frames per second (default: every frame)
   --max-width <px>     downscale wider frames (by ffmpeg) before detection
   --max-faces <n>      at most n faces per frame (default 8)
-  --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
+  --detector <name>    BlazeFace 'front' (close faces, default), 'back' (smaller faces) or
+                       'full' (MediaPipe full-range: wide shots, CCTV, small distant faces)
   --tile               also detect on overlapping tiles (small faces in large frames)
   --no-track           number faces per frame instead of tracking them
   --no-landmarks       skip the 468-point face mesh, head pose and eye/mouth geometry (on by default)
@@ -87,8 +88,8 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   for (const o of outputs) {
     if (!/\.(csv|jsonl)$/i.test(o)) throw new UsageError(`--out must end in .csv or .jsonl, got '${o}'`);
   }
-  if (v.detector !== undefined && v.detector !== 'front' && v.detector !== 'back') {
-    throw new UsageError(`--detector must be 'front' or 'back', got '${v.detector}'`);
+  if (v.detector !== undefined && !['front', 'back', 'full'].includes(v.detector)) {
+    throw new UsageError(`--detector must be 'front', 'back' or 'full', got '${v.detector}'`);
   }
   if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
