@@ -22,6 +22,7 @@ export const PIPELINE_OPTIONS = {
   'no-track': { type: 'boolean' },
   'no-landmarks': { type: 'boolean' },
   'mesh-points': { type: 'string' },
+  'detect-every': { type: 'string' },
   'max-hz': { type: 'string' },
   smooth: { type: 'string' },
   events: { type: 'boolean' },
@@ -40,6 +41,8 @@ export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by 
   --no-track           number faces per frame instead of tracking them
   --no-landmarks       skip the 468-point face mesh, head pose and eye/mouth geometry (on by default)
   --mesh-points <n>    mesh points per face in .jsonl outputs: 68 (default) or 468
+  --detect-every <n>   run the face detector on every nth frame, following faces by their mesh
+                       in between (default 1: every frame)
   --max-hz <n>         score each tracked face at most n times per second of media time;
                        frames in between repeat its last values, marked held (default: every frame)
   --smooth <method>    ${SMOOTHING_METHODS.join(' | ')} (default none: raw probabilities)
@@ -98,6 +101,10 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   if (meshPoints !== 68 && meshPoints !== 468) {
     throw new UsageError(`--mesh-points must be 68 or 468, got '${v['mesh-points']}'`);
   }
+  const detectEvery = int('detect-every', v['detect-every'], 1);
+  if (detectEvery !== undefined && detectEvery > 1 && v['no-landmarks']) {
+    throw new UsageError('--detect-every follows faces by their mesh: it cannot go with --no-landmarks');
+  }
   const batch = int('batch', v.batch, 1);
   const threads = int('threads', v.threads, 1);
   const maxFaces = int('max-faces', v['max-faces'], 1);
@@ -121,7 +128,7 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
       ...(maxWidth === undefined ? {} : { maxWidth }),
     },
     track: v['no-track'] ? false : {},
-    landmarks: v['no-landmarks'] ? false : {},
+    landmarks: v['no-landmarks'] ? false : detectEvery === undefined ? {} : { detectEvery },
     meshPoints,
     infer: maxHz === undefined ? {} : { maxHzPerTrack: maxHz },
     smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },

@@ -13,6 +13,7 @@ import { alignFaces } from './alignFaces.js';
 import { detectBlinks, type DetectBlinksOptions } from './detectBlinks.js';
 import { detectEvents, type DetectEventsOptions } from './detectEvents.js';
 import { detectFaces } from './detectFaces.js';
+import { detectWithMesh } from './detectWithMesh.js';
 import { inferAUs, type InferAUsOptions } from './inferAUs.js';
 import { landmarkFaces, type LandmarkFacesOptions } from './landmarkFaces.js';
 import { OptionError } from '../errors.js';
@@ -27,9 +28,11 @@ export interface FrameStagesOptions {
   /**
    * Face mesh, head pose and eye/mouth geometry on every face (`landmarkFaces` options), or
    * `false` to skip them. Defaults to `{}` (on). A model whose card aligns from the mesh
-   * (`keypointSource: 'mesh'`) needs them on.
+   * (`keypointSource: 'mesh'`) needs them on. With `detectEvery` > 1 the detector runs on every
+   * Nth frame only and faces are followed by their mesh in between (`detectWithMesh`); defaults
+   * to 1 (detect every frame).
    */
-  readonly landmarks?: LandmarkFacesOptions | false;
+  readonly landmarks?: (LandmarkFacesOptions & { readonly detectEvery?: number }) | false;
   /** Inference options (`maxHzPerTrack`). Defaults to scoring every face of every frame. */
   readonly infer?: InferAUsOptions;
 }
@@ -57,13 +60,19 @@ export function frameStages(
       `Model '${model.card.name}' aligns faces from the face mesh (keypoint_source 'mesh'): landmarks cannot be turned off (drop landmarks: false / --no-landmarks).`,
     );
   }
-  return pipe(
-    detectFaces(options.detector),
-    track === false ? identity : trackFaces(track),
-    landmarks === false ? identity : landmarkFaces(landmarks),
-    alignFaces(model),
-    inferAUs(model, options.infer),
-  );
+  const tracked = track === false ? identity : trackFaces(track);
+  const faces =
+    landmarks !== false && (landmarks.detectEvery ?? 1) > 1
+      ? pipe(
+          detectWithMesh({ ...landmarks, ...(options.detector ? { detector: options.detector } : {}) }),
+          tracked,
+        )
+      : pipe(
+          detectFaces(options.detector),
+          tracked,
+          landmarks === false ? identity : landmarkFaces(landmarks),
+        );
+  return pipe(faces, alignFaces(model), inferAUs(model, options.infer));
 }
 
 /** smoothing (with the model card's thresholds) -> events, each when asked for. */
