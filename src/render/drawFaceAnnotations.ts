@@ -1,6 +1,7 @@
 /**
  * Draws one frame's results on its picture: per face a box in the track's colour, the track
- * id above it, the 6 keypoints, and an AU panel (one bar per AU, its probability, active AUs
+ * id above it, the face mesh's contours and pose axes (when `landmarkFaces` ran), the 6
+ * keypoints, and an AU panel (one bar per AU, its probability, active AUs
  * highlighted) beside the box.
  *
  * ```
@@ -17,6 +18,7 @@
  * frame edges. Panels are drawn before every box, so
  * boxes, ids and keypoints stay visible when faces are close.
  */
+import { drawFaceMesh } from '../landmarks/drawFaceMesh.js';
 import type { FaceResult } from '../types/result.js';
 import { CHAR_HEIGHT, drawText, textWidth } from './bitmapFont.js';
 import { drawDot } from './drawLine.js';
@@ -30,6 +32,8 @@ export interface FaceAnnotationOptions {
   readonly thresholds?: readonly number[];
   /** Draw the AU panel. Defaults to true. */
   readonly panel?: boolean;
+  /** Draw mesh contours and pose axes of faces that have them (drawFaceMesh.ts). Defaults to true. */
+  readonly mesh?: boolean;
 }
 
 /** Box line width at text scale 1, in pixels. */
@@ -54,6 +58,7 @@ export function drawFaceAnnotations(
     const tagY = face.box.y - tagHeight >= 0 ? face.box.y - tagHeight : face.box.y;
     fillRect(image, face.box.x, tagY, textWidth(tag, scale) + 2 * scale, tagHeight, color);
     drawText(image, tag, face.box.x + 2 * scale, tagY + 2 * scale, TEXT_COLOR, scale);
+    if (options.mesh !== false) drawFaceMesh(image, face, scale);
     for (const point of face.keypoints) drawDot(image, point.x, point.y, KEYPOINT_COLOR, 1.5 * scale);
   }
 }
