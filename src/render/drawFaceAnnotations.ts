@@ -50,6 +50,8 @@ export function drawFaceAnnotations(
   const scale = Math.max(1, Math.round(image.height / 360));
   // Panels first: where faces are close, a panel may cover a neighbour, but never its box.
   if (options.panel !== false) for (const face of faces) drawPanel(image, face, options, scale);
+  // Meshes next, under every box: a face outline often runs along its box edges.
+  if (options.mesh !== false) for (const face of faces) drawFaceMesh(image, face, scale);
   for (const face of faces) {
     const color = trackColor(face.trackId);
     strokeRect(image, face.box, color, BOX_THICKNESS * scale);
@@ -58,7 +60,6 @@ export function drawFaceAnnotations(
     const tagY = face.box.y - tagHeight >= 0 ? face.box.y - tagHeight : face.box.y;
     fillRect(image, face.box.x, tagY, textWidth(tag, scale) + 2 * scale, tagHeight, color);
     drawText(image, tag, face.box.x + 2 * scale, tagY + 2 * scale, TEXT_COLOR, scale);
-    if (options.mesh !== false) drawFaceMesh(image, face, scale);
     for (const point of face.keypoints) drawDot(image, point.x, point.y, KEYPOINT_COLOR, 1.5 * scale);
   }
 }
