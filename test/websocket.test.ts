@@ -47,7 +47,7 @@ describe('serveWebSocket', async () => {
     assert.equal(client.received[0]?.binary, true, 'msgpack is the default encoding');
     assert.deepEqual(hello, {
       type: 'hello',
-      schemaVersion: 1,
+      schemaVersion: 2,
       model: MODEL,
       sources: [{ sourceId: 'cam-a', kind: 'rtsp', fps: 30 }],
       statuses: [{ sourceId: 'cam-a', state: 'live', reconnects: 2 }],
@@ -189,7 +189,7 @@ describe('serveWebSocket lifecycle and options', () => {
     t.after(() => server.close());
     assert.equal(server.url, `ws://127.0.0.1:${port}/live`);
     const { hello, client } = await TestClient.open(server.url);
-    assert.equal(hello['schemaVersion'], 1);
+    assert.equal(hello['schemaVersion'], 2);
     await client.dispose();
     await server.close();
     const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
