@@ -52,6 +52,8 @@ export interface ServeArgs {
   readonly modelPath: string | undefined;
   readonly modelOptions: AUModelOptions;
   readonly hub: Omit<StreamHubOptions, 'model'>;
+  /** `--mesh-points`: mesh points per face in WebSocket frame messages. */
+  readonly meshPoints: 68 | 468;
   readonly loop: boolean;
   readonly source: { readonly maxWidth?: number; readonly fps?: number };
   readonly transport: 'tcp' | 'udp';
@@ -84,7 +86,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one rtsp:// URL, video file or /dev/video device');
   const { host, port } = parseAddress(v.ws ?? `${DEFAULTS.host}:${DEFAULTS.port}`);
-  const { outputs, modelPath, modelOptions, source, ...hub } = parsePipelineValues(v, []);
+  const { outputs, modelPath, modelOptions, source, meshPoints, ...hub } = parsePipelineValues(v, []);
   const transport = v.transport ?? DEFAULTS.transport;
   if (transport !== 'tcp' && transport !== 'udp')
     throw new UsageError(`--transport must be 'tcp' or 'udp', got '${transport}'`);
@@ -102,6 +104,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     modelPath,
     modelOptions,
     hub,
+    meshPoints,
     loop: v.loop === true,
     source,
     transport,

@@ -1,9 +1,11 @@
 /**
- * MediaPipe Face Mesh on RGB24 frames: each face's region is warped to a 192x192 crop, all the
- * faces of a call run as one batch in one onnxruntime session, and the 468 points come back in
- * frame pixels with the face-presence probability.
+ * MediaPipe Face Mesh on RGB24 frames: each face's region is warped to a 192x192 crop, faces
+ * run as batches in one onnxruntime session (its own worker thread), and the 468 points come
+ * back in frame pixels with the face-presence probability.
  *
- * Calls run one at a time (later ones wait), like `FaceDetector`.
+ * Batching needs no waiting: one run at a time, and the calls that arrive while a run is in
+ * flight (other frames, other streams sharing the mesh, as in the `StreamHub`) go together into
+ * the next run, up to `maxBatch` faces.
  *
  * Example
  * ```ts
@@ -17,9 +19,10 @@
  */
 import { warpToTensor, type CropFormat } from '../detector/alignFace.js';
 import { invertSimilarity, applySimilarity } from '../detector/similarity.js';
-import { ModelError } from '../errors.js';
+import { ModelError, OptionError } from '../errors.js';
 import type { ExecutionProvider } from '../model/onnx.js';
 import { openSession, type FloatTensor, type WorkerSession } from '../model/openSession.js';
+import type { Similarity } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
 import type { FaceLandmarks, FaceRoi, Point3 } from '../types/landmarks.js';
 import { FACE_MESH_MODEL } from './faceMeshAssets.js';
@@ -43,20 +46,41 @@ export interface FaceMeshOptions {
   readonly executionProviders?: readonly ExecutionProvider[];
   /** onnxruntime intra-op threads. Defaults to 1 (the AU model needs the other cores). */
   readonly intraOpThreads?: number;
+  /** Most faces in one run; calls waiting together are split beyond it. Defaults to 16. */
+  readonly maxBatch?: number;
+}
+
+interface Request {
+  readonly frame: Frame;
+  readonly rois: readonly FaceRoi[];
+  readonly resolve: (meshes: FaceLandmarks[]) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 export class FaceMesh {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Runs so far and faces in them (a run may hold several calls). */
+  readonly stats = { runs: 0, faces: 0 };
+  private readonly pending: Request[] = [];
+  /** True while `drain` loops; cleared in the same tick as its last check of `pending`. */
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
   private disposed = false;
 
   private constructor(
     private readonly session: WorkerSession,
     private readonly meshOutput: string,
     private readonly presenceOutput: string,
+    private readonly maxBatch: number,
   ) {}
 
   /** Loads the model; a missing file is `AUF_ERR_MODEL_LOAD`, another model `AUF_ERR_MODEL_SHAPE`. */
   static async create(options: FaceMeshOptions = {}): Promise<FaceMesh> {
+    const maxBatch = options.maxBatch ?? 16;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) {
+      throw new OptionError(
+        `FaceMesh option 'maxBatch' must be an integer >= 1 (faces), got ${String(maxBatch)}.`,
+      );
+    }
     const path = options.model ?? FACE_MESH_MODEL;
     const session = await openSession(path, {
       executionProviders: options.executionProviders ?? ['cpu'],
@@ -78,10 +102,13 @@ export class FaceMesh {
         `'${path}' is not a face landmark model (want one input [batch, 3, 192, 192] and outputs of 1404 and 1 values, got input ${input}). Use assets/facemesh/face_landmark.onnx.`,
       );
     }
-    return new FaceMesh(session, mesh, presence);
+    return new FaceMesh(session, mesh, presence, maxBatch);
   }
 
-  /** The mesh of each region of `frame`, in the order of `rois`, from one batched run. */
+  /**
+   * The mesh of each region of `frame`, in the order of `rois`. `frame` must stay valid until
+   * the promise settles (the operators retain it).
+   */
   landmarks(frame: Frame, rois: readonly FaceRoi[]): Promise<FaceLandmarks[]> {
     if (this.disposed) {
       return Promise.reject(
@@ -92,35 +119,64 @@ export class FaceMesh {
       );
     }
     if (rois.length === 0) return Promise.resolve([]);
-    const run = this.queue.then(() => this.run(frame, rois));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ frame, rois, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        this.idle = this.drain();
+      }
+    });
   }
 
   /** Releases the session once pending calls finish. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.queue;
+    await this.idle;
     await this.session.release();
   }
 
-  private async run(frame: Frame, rois: readonly FaceRoi[]): Promise<FaceLandmarks[]> {
-    const input = new Float32Array(PLANE * rois.length);
-    const transforms = rois.map((roi, i) => {
+  /** Runs the waiting calls, as many per run as `maxBatch` allows (at least one call). */
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = [this.pending.shift() as Request];
+      let faces = batch[0]?.rois.length ?? 0;
+      while (this.pending.length > 0 && faces + (this.pending[0]?.rois.length ?? 0) <= this.maxBatch) {
+        const next = this.pending.shift() as Request;
+        faces += next.rois.length;
+        batch.push(next);
+      }
+      try {
+        const meshes = await this.run(batch.flatMap((r) => r.rois.map((roi) => ({ frame: r.frame, roi }))));
+        let at = 0;
+        for (const r of batch) {
+          r.resolve(meshes.slice(at, at + r.rois.length));
+          at += r.rois.length;
+        }
+      } catch (error) {
+        for (const r of batch) r.reject(error);
+      }
+    }
+    this.running = false;
+  }
+
+  private async run(
+    items: readonly { readonly frame: Frame; readonly roi: FaceRoi }[],
+  ): Promise<FaceLandmarks[]> {
+    const input = new Float32Array(PLANE * items.length);
+    const transforms: Similarity[] = items.map(({ frame, roi }, i) => {
       const t = roiTransform(roi, MESH_INPUT_SIZE);
       warpToTensor(frame, t, CROP, input, i * PLANE);
       return t;
     });
+    this.stats.runs++;
+    this.stats.faces += items.length;
     let out: Record<string, FloatTensor>;
     try {
-      const feeds = {
-        [this.session.inputNames[0] as string]: {
-          data: input,
-          dims: [rois.length, 3, MESH_INPUT_SIZE, MESH_INPUT_SIZE],
-        },
-      };
-      out = (await this.session.runTransferring(feeds)).outputs;
+      const dims = [items.length, 3, MESH_INPUT_SIZE, MESH_INPUT_SIZE];
+      out = (
+        await this.session.runTransferring({ [this.session.inputNames[0] as string]: { data: input, dims } })
+      ).outputs;
     } catch (cause) {
       throw new ModelError(
         'AUF_ERR_INFERENCE',
@@ -130,8 +186,8 @@ export class FaceMesh {
     }
     const mesh = (out[this.meshOutput] as FloatTensor).data;
     const logits = (out[this.presenceOutput] as FloatTensor).data;
-    return rois.map((roi, i) => {
-      const inv = invertSimilarity(transforms[i] as NonNullable<(typeof transforms)[number]>);
+    return items.map(({ roi }, i) => {
+      const inv = invertSimilarity(transforms[i] as Similarity);
       const zScale = roi.size / MESH_INPUT_SIZE;
       const points: Point3[] = new Array<Point3>(MESH_POINTS);
       for (let p = 0, o = i * MESH_POINTS * 3; p < MESH_POINTS; p++, o += 3) {
