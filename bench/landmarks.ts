@@ -5,6 +5,7 @@
  * stay >= 0.9x of the one without (the mesh hides behind the AU model).
  *
  *   node --import tsx bench/landmarks.ts [--models tiny,vit-s16] [--threads 2] [--repeats 40]
+ *       [--detectors front,back-tile] [--no-mesh-table]
  *
  * Run once on a quiet machine if possible; figures go to bench/RESULTS.md.
  */
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'tiny' },
     threads: { type: 'string', default: '2' },
     repeats: { type: 'string', default: '40' },
+    detectors: { type: 'string', default: 'front' },
+    'no-mesh-table': { type: 'boolean', default: false },
   },
 });
 const repeats = Number(values.repeats);
@@ -46,7 +49,18 @@ async function meshMsPerFace(mesh: FaceMesh, batch: number): Promise<number> {
 }
 
 /** Frames/s of analyze() over the 180-frame sample, timed from the first result to the last. */
-async function pipelineFps(model: AUModel, options: Pick<AnalyzeOptions, 'landmarks'>): Promise<number> {
+/** `front`, `back`, `full`, or `back-tile` (back model on 480-px tiles). */
+const DETECTORS: Record<string, NonNullable<AnalyzeOptions['detector']>> = {
+  front: { model: 'front' },
+  back: { model: 'back' },
+  full: { model: 'full' },
+  'back-tile': { model: 'back', tile: true },
+};
+
+async function pipelineFps(
+  model: AUModel,
+  options: Pick<AnalyzeOptions, 'landmarks' | 'detector'>,
+): Promise<number> {
   let first = 0;
   let frames = 0;
   await lastValueFrom(
@@ -60,30 +74,38 @@ async function pipelineFps(model: AUModel, options: Pick<AnalyzeOptions, 'landma
   return ((frames - 1) * 1000) / (performance.now() - first);
 }
 
-const mesh = await FaceMesh.create({ intraOpThreads: 1 });
-const meshRows = [];
-for (const batch of [1, 8]) meshRows.push([batch, fixed(await meshMsPerFace(mesh, batch), 2), loadAverage()]);
-await mesh.dispose();
-console.log(`\nFace mesh (1 intra-op thread), ${repeats} runs per batch:\n`);
-console.log(markdownTable(['batch', 'ms / face', 'load'], meshRows));
+if (!values['no-mesh-table']) {
+  const mesh = await FaceMesh.create({ intraOpThreads: 1 });
+  const meshRows = [];
+  for (const batch of [1, 8])
+    meshRows.push([batch, fixed(await meshMsPerFace(mesh, batch), 2), loadAverage()]);
+  await mesh.dispose();
+  console.log(`\nFace mesh (1 intra-op thread), ${repeats} runs per batch:\n`);
+  console.log(markdownTable(['batch', 'ms / face', 'load'], meshRows));
+}
 
 const rows = [];
 for (const preset of values.models.split(',') as Preset[]) {
   const path = ensureModel(preset, 'fp32', (line) => console.error(line));
   const model = await AUModel.create(path, { maxBatch: 8, intraOpThreads: threads });
   try {
-    const off = await pipelineFps(model, { landmarks: false });
-    const on = await pipelineFps(model, { landmarks: {} });
-    const sparse = await pipelineFps(model, { landmarks: { detectEvery: 5 } });
-    rows.push([
-      preset,
-      fixed(off),
-      fixed(on),
-      fixed(sparse),
-      ratio(on, off),
-      ratio(sparse, off),
-      loadAverage(),
-    ]);
+    for (const name of values.detectors.split(',')) {
+      const detector = DETECTORS[name];
+      if (!detector) throw new Error(`unknown detector '${name}': ${Object.keys(DETECTORS).join(', ')}`);
+      const off = await pipelineFps(model, { detector, landmarks: false });
+      const on = await pipelineFps(model, { detector, landmarks: {} });
+      const sparse = await pipelineFps(model, { detector, landmarks: { detectEvery: 5 } });
+      rows.push([
+        preset,
+        name,
+        fixed(off),
+        fixed(on),
+        fixed(sparse),
+        ratio(on, off),
+        ratio(sparse, off),
+        loadAverage(),
+      ]);
+    }
   } finally {
     await model.dispose();
   }
@@ -93,7 +115,16 @@ console.log(
 );
 console.log(
   markdownTable(
-    ['model', 'landmarks off', 'on', 'on, detectEvery 5', 'on / off', 'detectEvery 5 / off', 'load'],
+    [
+      'model',
+      'detector',
+      'landmarks off',
+      'on',
+      'on, detectEvery 5',
+      'on / off',
+      'detectEvery 5 / off',
+      'load',
+    ],
     rows,
   ),
 );
