@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', 'model/', 'models/', 'assets/', 'test/package/consumer/'] },
+  {
+    ignores: ['node_modules/', 'dist/', '.cache/', 'model/', 'models/', 'assets/', 'test/package/consumer/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { lastValueFrom, take, tap } from 'rxjs';
 import { analyze } from '../src/analyze.js';
 import { AUModel } from '../src/model/AUModel.js';
+import type { AUInferenceModel } from '../src/model/auInferenceModel.js';
 import type { ModelVariant } from '../src/model/modelVariant.js';
 import type { ExecutionProvider } from '../src/model/onnx.js';
 import { CLIP_FRAMES, makeClips } from './lib/clips.js';
@@ -57,11 +58,29 @@ export async function pipelineFacesPerSecond(
     intraOpThreads: options.threads,
     executionProviders: options.providers ?? ['cpu'],
   });
-  const frames = Math.max(2, Math.floor(options.frames / batch)) * batch;
+  try {
+    return await measurePipeline(model, clip, options.frames, options.highWaterMark);
+  } finally {
+    await model.dispose();
+  }
+}
+
+/**
+ * Faces/s of `analyze(clip)` with `model` (any `AUInferenceModel`, local or remote) over
+ * `frames` frames (rounded down to whole batches), from the end of the first batch.
+ */
+export async function measurePipeline(
+  model: AUInferenceModel,
+  clip: string,
+  framesWanted: number,
+  highWaterMark?: number,
+): Promise<PipelineBenchResult> {
+  const batch = model.maxBatch;
+  const frames = Math.max(2, Math.floor(framesWanted / batch)) * batch;
   const window = new RateWindow();
   const rss = startRssSampler();
   try {
-    const source = options.highWaterMark ? { highWaterMark: options.highWaterMark } : {};
+    const source = highWaterMark ? { highWaterMark } : {};
     await lastValueFrom(
       analyze(clip, { model, source }).pipe(
         take(frames),
@@ -79,7 +98,6 @@ export async function pipelineFacesPerSecond(
     };
   } finally {
     rss.stop();
-    await model.dispose();
   }
 }
 

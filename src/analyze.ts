@@ -15,8 +15,9 @@
  * @see docs/api.md
  */
 import { type Observable, defer, finalize, from, mergeMap } from 'rxjs';
-import { AUModel, type AUModelOptions } from './model/AUModel.js';
+import type { AUInferenceModel } from './model/auInferenceModel.js';
 import { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
+import { type OpenAUModelOptions, openAUModel } from './remote/openAUModel.js';
 import {
   type FrameStagesOptions,
   type TemporalStagesOptions,
@@ -28,12 +29,14 @@ import type { AnalysisRecord } from './types/result.js';
 
 export interface AnalyzeOptions extends FrameStagesOptions, TemporalStagesOptions {
   /**
-   * An `AUModel` (shared; its lifecycle stays yours) or the path of an AUFormer ONNX file
-   * (loaded on subscribe, disposed on teardown). Defaults to the embedded UNTRAINED tiny model.
+   * An `AUModel` or `RemoteAUModel` (shared; its lifecycle stays yours), the path of an
+   * AUFormer ONNX file, or inference server URLs (`http://host:8000`, opened as a
+   * `RemoteAUModel`; several for failover) (opened on subscribe, disposed on teardown).
+   * Defaults to the embedded UNTRAINED tiny model.
    */
-  readonly model?: AUModel | string;
-  /** Options for the model `analyze` loads itself. Defaults to `AUModel`'s. */
-  readonly modelOptions?: AUModelOptions;
+  readonly model?: AUInferenceModel | string | readonly string[];
+  /** Options for the model `analyze` opens itself. Defaults to `AUModel`'s / `RemoteAUModel`'s. */
+  readonly modelOptions?: OpenAUModelOptions;
   /** Source options: `fps`, `startMs`, `endMs`, `maxWidth`, ... Defaults to every frame. */
   readonly source?: InputOptions;
 }
@@ -45,7 +48,7 @@ export function analyze(
 ): Observable<AnalysisRecord> {
   const { model = DEFAULT_MODEL_PATH } = options;
   return defer(() =>
-    from(typeof model === 'string' ? AUModel.create(model, options.modelOptions) : Promise.resolve(model)),
+    from(isModel(model) ? Promise.resolve(model) : openAUModel(model, options.modelOptions)),
   ).pipe(
     mergeMap((auModel) => {
       const owned = auModel !== model;
@@ -62,4 +65,8 @@ export function analyze(
       );
     }),
   );
+}
+
+function isModel(model: AUInferenceModel | string | readonly string[]): model is AUInferenceModel {
+  return typeof model !== 'string' && !Array.isArray(model);
 }

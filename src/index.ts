@@ -91,6 +91,20 @@ export type { ExecutionProvider } from './model/onnx.js';
 export { readModelCard } from './model/modelCard.js';
 export { DEFAULT_MODEL_PATH } from './model/defaultModel.js';
 export { SAMPLE_VIDEO } from './sources/sampleVideo.js';
+export type { AUInferenceModel } from './model/auInferenceModel.js';
+
+// Remote inference (KServe v2 / Triton) and the inference server
+export { RemoteAUModel } from './remote/RemoteAUModel.js';
+export type { RemoteAUModelOptions } from './remote/RemoteAUModel.js';
+export type { CropDatatype } from './remote/remoteModelInfo.js';
+export type { RemoteModelUrl } from './remote/remoteUrl.js';
+export { openAUModel } from './remote/openAUModel.js';
+export type { OpenAUModelOptions } from './remote/openAUModel.js';
+export { cropsToUint8, uint8CropWriter } from './model/uint8Crops.js';
+export { INFERENCE_HEADER, decodeKServeBody, encodeKServeBody } from './remote/kserveBody.js';
+export type { KServeBody } from './remote/kserveBody.js';
+export { startInferServer } from './server/inferServer.js';
+export type { InferServer, InferServerOptions } from './server/inferServer.js';
 
 // Operators
 export { detectFaces } from './operators/detectFaces.js';

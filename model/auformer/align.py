@@ -52,10 +52,13 @@ def align_face(image: Image.Image, landmarks: Sequence[Sequence[float]], templat
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m auformer.align --landmarks lm.csv --out-dir aligned/``: lm.csv has columns
-    image, rex, rey, lex, ley, nosex, nosey, mouthx, mouthy (image pixels; right eye = subject's
-    right = image-left). Writes aligned canvas images (default 256x256 for a 224 input) under the
-    same relative paths."""
+    """``python -m auformer.align --landmarks lm.csv --keypoint-source blazeface --out-dir aligned/``:
+    for landmarks you already have (prefer the SDK's ``auformer crops`` / ``python -m
+    auformer.crops``, which detects them exactly as inference does). lm.csv has columns image,
+    rex, rey, lex, ley, nosex, nosey, mouthx, mouthy (image pixels; right eye = subject's right =
+    image-left). Writes lossless PNG canvases (default 256x256 for a 224 input) under the same
+    relative paths with a .png suffix, and crops.json (template, keypoint source, canvas) that
+    ``train`` copies into the checkpoint and the model card."""
     import argparse
     import csv
     import json
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--input-size", type=int, nargs=2, default=[224, 224], metavar=("H", "W"))
     ap.add_argument("--canvas", type=int, nargs=2, metavar=("H", "W"), help="default: input size * 256/224")
     ap.add_argument("--template", help="JSON [[x,y]x4] in input-crop pixels (default: the card's default)")
+    ap.add_argument("--keypoint-source", required=True, choices=["blazeface", "mesh"],
+                    help="which detector the landmarks came from (recorded in the card: the SDK aligns the same way)")
     a = ap.parse_args(argv)
     size = (a.input_size[0], a.input_size[1])
     canvas = tuple(a.canvas) if a.canvas else tuple(-(-s * 256 // 224) for s in size)
@@ -87,10 +92,14 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"{lm_path}:{n}: need numeric columns {keys}: {e}") from None
         with Image.open(root / row["image"]) as im:
             out = align_face(im, [pts[i : i + 2] for i in range(0, 8, 2)], dst, canvas)
-        target = Path(a.out_dir) / row["image"]
+        target = (Path(a.out_dir) / row["image"]).with_suffix(".png")  # lossless: never JPEG
         target.parent.mkdir(parents=True, exist_ok=True)
         out.save(target)
-    print(f"aligned {len(rows)} images into {a.out_dir} ({canvas[1]}x{canvas[0]})")
+    manifest = {"format": 1, "created_by": "python -m auformer.align", "keypoint_source": a.keypoint_source,
+                "input_size": list(size), "canvas_size": list(canvas), "alignment_template": tmpl,
+                "frames": len(rows), "crops": len(rows), "no_face": 0}
+    (Path(a.out_dir) / "crops.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"aligned {len(rows)} images into {a.out_dir} ({canvas[1]}x{canvas[0]} PNG); name them .png in the labels")
 
 
 if __name__ == "__main__":

@@ -93,12 +93,17 @@ def read_label_csv(path: str | Path, au_names: tuple[str, ...] | list[str], *,
                       Path(image_root) if image_root else path.parent)
 
 
-def load_folds(dataset: str) -> list[list[str]]:
-    """The standard 3 subject-exclusive folds of ``bp4d`` or ``disfa`` (model/data/folds)."""
-    p = FOLDS_DIR / f"{dataset.lower()}.json"
+def load_folds(dataset: str | Path) -> list[list[str]]:
+    """The standard 3 subject-exclusive folds of ``bp4d`` or ``disfa`` (model/data/folds), or the
+    folds of a ``folds.json`` file (as ``auformer.prepare`` writes it)."""
+    p = Path(dataset) if str(dataset).endswith(".json") else FOLDS_DIR / f"{str(dataset).lower()}.json"
     if not p.exists():
-        raise DataError(f"no fold list for {dataset!r}; available: {sorted(f.stem for f in FOLDS_DIR.glob('*.json'))}")
-    return json.loads(p.read_text())["folds"]
+        raise DataError(f"no fold list {str(p)!r}; standard lists: {sorted(f.stem for f in FOLDS_DIR.glob('*.json'))}")
+    try:
+        folds = json.loads(p.read_text())["folds"]
+    except (ValueError, KeyError) as e:
+        raise DataError(f"{p}: not a fold list ({e}); expected {{\"folds\": [[subject, ...], ...]}}") from None
+    return folds
 
 
 def split_by_fold(table: LabelTable, folds: list[list[str]], test_fold: int) -> tuple[LabelTable, LabelTable]:
@@ -151,14 +156,20 @@ class AUImageDataset(Dataset):
 
     def __init__(self, table: LabelTable, input_size: tuple[int, int], mean: tuple[float, ...],
                  std: tuple[float, ...], train: bool, canvas_size: tuple[int, int] | None = None,
-                 jitter: float = 0.4) -> None:
+                 jitter: float = 0.4, seed: int = 0) -> None:
         self.table, self.input_size, self.train, self.jitter = table, input_size, train, jitter
+        self.seed, self.epoch = seed, 0
         self.canvas = canvas_size or tuple(int(math.ceil(s * 256 / 224)) for s in input_size)
         self.mean = torch.tensor(mean).view(3, 1, 1)
         self.std = torch.tensor(std).view(3, 1, 1)
 
     def __len__(self) -> int:
         return len(self.table.images)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Augmentation of sample i in epoch e depends on (seed, e, i) only: the same in any worker,
+        any DDP rank and after a resume."""
+        self.epoch = epoch
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
         path = self.table.root / self.table.images[i]
@@ -170,5 +181,6 @@ class AUImageDataset(Dataset):
         if arr.shape[:2] != tuple(self.canvas):
             raise DataError(f"{path}: image is {arr.shape[1]}x{arr.shape[0]} but aligned images must be "
                             f"{self.canvas[1]}x{self.canvas[0]}; re-run alignment with out_size={self.canvas}")
-        img = augment(torch.from_numpy(arr).permute(2, 0, 1), self.input_size, self.train, self.jitter)
+        g = torch.Generator().manual_seed((self.seed * 1_000_003 + self.epoch) * 10_000_019 + i) if self.train else None
+        img = augment(torch.from_numpy(arr).permute(2, 0, 1), self.input_size, self.train, self.jitter, g)
         return (img - self.mean) / self.std, self.table.labels[i]

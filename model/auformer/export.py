@@ -47,10 +47,12 @@ def card_metadata(cfg: AUFormerConfig) -> dict[str, str]:
         "mean": json.dumps([float(v) for v in cfg.mean]),
         "std": json.dumps([float(v) for v in cfg.std]),
         "alignment_template": json.dumps(cfg.template()),
+        "keypoint_source": cfg.keypoint_source,
         "thresholds": json.dumps([float(t) for t in (cfg.thresholds or [0.5] * cfg.num_aus)]),
         "training_data": cfg.training_data,
         "licence": cfg.licence,
         "untrained": "true" if cfg.untrained else "false",
+        **({"training_provenance": cfg.training_provenance} if cfg.training_provenance else {}),
     }
 
 
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--no-check", action="store_true", help="skip the onnxruntime parity check")
     ap.add_argument("--name", help="override the card's name")
     ap.add_argument("--version", dest="model_version", help="override the card's version")
+    ap.add_argument("--uint8", action="store_true", help="also write <stem>.uint8.onnx (uint8 crops in, auformer.uint8_input)")
+    ap.add_argument("--triton-repo", help="also write a Triton model repository here (auformer.triton_repo)")
     a = ap.parse_args(argv)
     if a.checkpoint:
         model = load_model(a.checkpoint)
@@ -195,6 +199,12 @@ def main(argv: list[str] | None = None) -> dict:
     if a.model_version:
         model.cfg.version = a.model_version
     result = export_onnx(model, a.out, opset=a.opset, fp16=a.fp16, check=not a.no_check, seed=a.seed)
+    if a.uint8 or a.triton_repo:  # remote-inference artefacts (issue 15), built from the file just written
+        from .triton_repo import write_triton_repository
+        from .uint8_input import uint8_input_file, variant_path
+
+        result["uint8"] = uint8_input_file(a.out, variant_path(a.out))["onnx"] if a.uint8 else None
+        result["triton"] = write_triton_repository(a.out, a.triton_repo) if a.triton_repo else None
     print(json.dumps(result))
     return result
 

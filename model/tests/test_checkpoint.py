@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -124,6 +126,9 @@ def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path):
         assert torch.allclose(a, b, atol=1e-6), k
     assert not torch.equal(full.moke_att[0].down_weight, small().moke_att[0].down_weight)  # it did train
     assert torch.equal(load_model(tmp_path / "b" / "model.pt").head.weight, resumed.head.weight)
+    steps = [[json.loads(line) for line in (tmp_path / d / "train_log.jsonl").read_text().splitlines()] for d in "ab"]
+    assert [r["step"] for r in steps[1]] == list(range(1, 10))  # 3 epochs x 3 steps, none twice after the resume
+    assert all(abs(a["loss"] - b["loss"]) < 1e-6 for a, b in zip(*steps))
     with pytest.raises(CheckpointError, match="is for AUs"):
         train(small(au_names=("AU01", "AU02", "AU04")), TensorDataset(x, torch.zeros(24, 3)),
               TrainConfig(epochs=3, batch_size=8, out_dir=str(tmp_path / "b")), log=lambda s: None)

@@ -40,6 +40,7 @@ def test_export_contract_metadata_and_parity(tmp_path):
     tmpl = json.loads(meta["alignment_template"])  # 224 template scaled to 32 wide, 48 high
     assert tmpl[0] == pytest.approx([78.4 * 32 / 224, 89.6 * 48 / 224]) and len(tmpl) == 4
     assert meta["untrained"] == "true" and meta["licence"] and meta["training_data"]
+    assert meta["keypoint_source"] == "blazeface" and "training_provenance" not in meta
     fx = json.loads((tmp_path / "unit.parity.json").read_text())
     assert fx["input_shape"] == [2, 3, 48, 32] and fx["tolerance"] == 1e-4
     with torch.no_grad():

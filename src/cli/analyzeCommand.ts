@@ -2,7 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { type MonoTypeOperatorFunction, tap } from 'rxjs';
 import { analyze } from '../analyze.js';
-import { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
+import { openAUModel } from '../remote/openAUModel.js';
 import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import { describeSmoothing } from '../operators/smoothAUs.js';
 import type { FileSourceOptions } from '../sources/fromFile.js';
@@ -34,7 +35,10 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
     io.stdout.write(`${ANALYZE_USAGE}\n`);
     return 0;
   }
-  const model = await AUModel.create(args.modelPath ?? DEFAULT_MODEL_PATH, args.options.modelOptions);
+  const model = await openAUModel(
+    args.inferUrls ?? args.modelPath ?? DEFAULT_MODEL_PATH,
+    args.options.modelOptions,
+  );
   try {
     if (model.card.untrained) io.stderr.write(untrainedNotice(model.card));
     const sources = await Promise.all(
@@ -52,7 +56,12 @@ export async function runAnalyze(argv: readonly string[], io: CommandIO): Promis
   }
 }
 
-async function run(args: AnalyzeArgs, model: AUModel, sources: SourceInfo[], io: CommandIO): Promise<number> {
+async function run(
+  args: AnalyzeArgs,
+  model: AUInferenceModel,
+  sources: SourceInfo[],
+  io: CommandIO,
+): Promise<number> {
   const durations = new Map(sources.map((s) => [s.sourceId, s.durationMs ?? 0]));
   const totalMs = [...durations.values()].reduce((a, b) => a + b, 0);
   const progress = args.quiet ? undefined : createProgress({ durationMs: totalMs, stream: io.stderr });

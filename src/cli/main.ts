@@ -6,6 +6,9 @@
 import { AufError } from '../errors.js';
 import { ANALYZE_USAGE, UsageError } from './analyzeArgs.js';
 import { runAnalyze } from './analyzeCommand.js';
+import { CROPS_USAGE } from './cropsArgs.js';
+import { reportWorkerError, runCrops } from './cropsCommand.js';
+import { INFER_SERVER_USAGE, runInferServer } from './inferServerCommand.js';
 import { PLOT_USAGE, runPlot } from './plotCommand.js';
 import { SERVE_USAGE } from './serveArgs.js';
 import { runServe } from './serveCommand.js';
@@ -17,6 +20,8 @@ Commands:
   analyze <video|image|folder...>   AUs of every face in every frame, to CSV / JSONL
   serve <rtsp-url|file|device...>   live AUs of many streams on one model, over WebSocket
   plot <results.jsonl> --out <png>  per-track AU timelines of a JSONL results file, as a PNG
+  crops <folder|image...> --out <dir>  aligned training crops (PNG) + keypoints, by the SDK's detector
+  infer-server                      serve the model to other hosts (KServe v2 / Triton protocol)
 
 Options:
   -h, --help     show this help
@@ -35,6 +40,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runServe(rest, io);
       case 'plot':
         return await runPlot(rest, io);
+      case 'crops':
+        return await runCrops(rest, io);
+      case 'infer-server':
+        return await runInferServer(rest, io);
       case '-v':
       case '--version':
         io.stdout.write(`${packageVersion()}\n`);
@@ -48,8 +57,16 @@ async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
+    if (command === 'crops') reportWorkerError(error);
     if (error instanceof UsageError) {
-      const usage = { analyze: ANALYZE_USAGE, serve: SERVE_USAGE, plot: PLOT_USAGE }[command ?? ''] ?? USAGE;
+      const usage =
+        {
+          analyze: ANALYZE_USAGE,
+          serve: SERVE_USAGE,
+          plot: PLOT_USAGE,
+          crops: CROPS_USAGE,
+          'infer-server': INFER_SERVER_USAGE,
+        }[command ?? ''] ?? USAGE;
       io.stderr.write(`auformer: ${error.message}\n\n${usage}\n`);
       return 2;
     }

@@ -4,7 +4,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
-import type { AUModelOptions } from '../model/AUModel.js';
+import type { OpenAUModelOptions } from '../remote/openAUModel.js';
 import type { FrameStagesOptions, TemporalStagesOptions } from '../operators/stages.js';
 import { SMOOTHING_METHODS, type SmoothingMethod } from '../operators/smoothing/smoothingOptions.js';
 
@@ -14,6 +14,9 @@ export class UsageError extends Error {}
 export const PIPELINE_OPTIONS = {
   out: { type: 'string', multiple: true },
   model: { type: 'string' },
+  infer: { type: 'string' },
+  'infer-token': { type: 'string' },
+  'infer-timeout': { type: 'string' },
   fps: { type: 'string' },
   'max-width': { type: 'string' },
   'max-faces': { type: 'string' },
@@ -32,6 +35,10 @@ export const PIPELINE_OPTIONS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by model/. Default: the embedded UNTRAINED tiny model
+  --infer <url[,url]>  run the model on inference servers instead (auformer infer-server or Triton,
+                       http://host:8000 or .../v2/models/NAME; more than one for failover)
+  --infer-token <T>    bearer token the inference servers ask for
+  --infer-timeout <s>  seconds a batch may take, retries and failover included (default 10)
   --fps <n>            sample n frames per second (default: every frame)
   --max-width <px>     downscale wider frames (by ffmpeg) before detection
   --max-faces <n>      at most n faces per frame (default 8)
@@ -62,7 +69,9 @@ type Values = {
 export interface PipelineArgs extends FrameStagesOptions, TemporalStagesOptions {
   readonly outputs: readonly string[];
   readonly modelPath: string | undefined;
-  readonly modelOptions: AUModelOptions;
+  /** `--infer`: inference server URLs (the model runs there instead of `modelPath`). */
+  readonly inferUrls: readonly string[] | undefined;
+  readonly modelOptions: OpenAUModelOptions;
   readonly detector: FaceDetectorOptions;
   readonly source: { readonly fps?: number; readonly maxWidth?: number };
   /** Mesh points per face in JSONL outputs. */
@@ -97,6 +106,8 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
   }
+  const inferUrls = parseInferUrls(v.infer, v.model, v['infer-token'] ?? v['infer-timeout']);
+  const inferTimeout = num('infer-timeout', v['infer-timeout'], 0.001);
   const meshPoints = v['mesh-points'] === undefined ? 68 : Number(v['mesh-points']);
   if (meshPoints !== 68 && meshPoints !== 468) {
     throw new UsageError(`--mesh-points must be 68 or 468, got '${v['mesh-points']}'`);
@@ -114,7 +125,10 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   return {
     outputs,
     modelPath: v.model,
+    inferUrls,
     modelOptions: {
+      ...(v['infer-token'] === undefined ? {} : { token: v['infer-token'] }),
+      ...(inferTimeout === undefined ? {} : { timeoutMs: Math.ceil(inferTimeout * 1000) }),
       ...(batch === undefined ? {} : { maxBatch: batch }),
       ...(threads === undefined ? {} : { intraOpThreads: threads }),
     },
@@ -134,6 +148,26 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
     smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },
     events: v.events === true ? {} : false,
   };
+}
+
+/** `--infer a,b`: http(s) URLs, not with `--model` (the servers hold the model). */
+function parseInferUrls(
+  infer: string | undefined,
+  model: string | undefined,
+  inferFlag: string | undefined,
+): string[] | undefined {
+  if (infer === undefined) {
+    if (inferFlag !== undefined) throw new UsageError('--infer-token and --infer-timeout need --infer');
+    return undefined;
+  }
+  if (model !== undefined)
+    throw new UsageError('give --model or --infer, not both (the inference server holds the model)');
+  const urls = infer.split(',').map((u) => u.trim());
+  for (const url of urls) {
+    if (!/^https?:\/\/[^\s]+$/i.test(url))
+      throw new UsageError(`--infer takes http(s):// URLs separated by commas, got '${url}'`);
+  }
+  return urls;
 }
 
 /** Runs a command-line parse, turning its errors (unknown option, missing value) into `UsageError`s. */

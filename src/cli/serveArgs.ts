@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { redactCredentials } from '../ffmpeg/mediaErrors.js';
 import type { StreamHubOptions } from '../hub/StreamHub.js';
-import type { AUModelOptions } from '../model/AUModel.js';
+import type { OpenAUModelOptions } from '../remote/openAUModel.js';
 import {
   PIPELINE_OPTIONS,
   PIPELINE_USAGE,
@@ -50,7 +50,9 @@ export interface ServeArgs {
   readonly preview: boolean;
   readonly outputs: readonly string[];
   readonly modelPath: string | undefined;
-  readonly modelOptions: AUModelOptions;
+  /** `--infer` URLs, when the model runs on inference servers. */
+  readonly inferUrls: readonly string[] | undefined;
+  readonly modelOptions: OpenAUModelOptions;
   readonly hub: Omit<StreamHubOptions, 'model'>;
   /** `--mesh-points`: mesh points per face in WebSocket frame messages. */
   readonly meshPoints: 68 | 468;
@@ -86,7 +88,10 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one rtsp:// URL, video file or /dev/video device');
   const { host, port } = parseAddress(v.ws ?? `${DEFAULTS.host}:${DEFAULTS.port}`);
-  const { outputs, modelPath, modelOptions, source, meshPoints, ...hub } = parsePipelineValues(v, []);
+  const { outputs, modelPath, inferUrls, modelOptions, source, meshPoints, ...hub } = parsePipelineValues(
+    v,
+    [],
+  );
   const transport = v.transport ?? DEFAULTS.transport;
   if (transport !== 'tcp' && transport !== 'udp')
     throw new UsageError(`--transport must be 'tcp' or 'udp', got '${transport}'`);
@@ -102,6 +107,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     preview: v.preview === true,
     outputs,
     modelPath,
+    inferUrls,
     modelOptions,
     hub,
     meshPoints,

@@ -13,7 +13,7 @@ import { publishHubMetrics } from '../dashboard/publishHubMetrics.js';
 import { type DashboardServer, serveDashboard } from '../dashboard/serveDashboard.js';
 import { type HubSourceMetrics, type HubSource, StreamHub } from '../hub/StreamHub.js';
 import { playAsLive } from '../hub/playAsLive.js';
-import { AUModel } from '../model/AUModel.js';
+import { openAUModel } from '../remote/openAUModel.js';
 import { DEFAULT_MODEL_PATH } from '../model/defaultModel.js';
 import { describeSmoothing } from '../operators/smoothAUs.js';
 import { serveWebSocket } from '../sinks/serveWebSocket.js';
@@ -38,7 +38,7 @@ export async function runServe(argv: readonly string[], io: CommandIO): Promise<
     io.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
   }
-  const model = await AUModel.create(args.modelPath ?? DEFAULT_MODEL_PATH, args.modelOptions);
+  const model = await openAUModel(args.inferUrls ?? args.modelPath ?? DEFAULT_MODEL_PATH, args.modelOptions);
   try {
     if (model.card.untrained) {
       io.stderr.write(

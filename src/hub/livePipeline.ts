@@ -16,7 +16,7 @@
  */
 import { type Observable, connect, defer, filter, map, merge, tap } from 'rxjs';
 import type { FaceDetector } from '../detector/FaceDetector.js';
-import type { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { DetectEventsOptions } from '../operators/detectEvents.js';
 import type { InferAUsOptions } from '../operators/inferAUs.js';
 import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
@@ -30,7 +30,7 @@ import type { SourceMetricsRecorder } from './sourceMetrics.js';
 export interface LivePipelineConfig {
   /** Every record leaves with this `sourceId` (the hub's name for the source). */
   readonly sourceId: string;
-  readonly model: AUModel;
+  readonly model: AUInferenceModel;
   /** Shared by every source of the hub: it runs one detection at a time. */
   readonly detector: FaceDetector;
   readonly track: TrackFacesOptions | false;

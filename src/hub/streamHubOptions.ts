@@ -4,7 +4,7 @@
 import type { FaceDetector } from '../detector/FaceDetector.js';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { OptionError } from '../errors.js';
-import type { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { DetectEventsOptions } from '../operators/detectEvents.js';
 import type { InferAUsOptions } from '../operators/inferAUs.js';
 import type { LandmarkFacesOptions } from '../operators/landmarkFaces.js';
@@ -14,7 +14,7 @@ import type { PreviewOptions } from './PreviewEncoder.js';
 
 export interface StreamHubOptions {
   /** The shared model. Required; its lifecycle stays with the caller (`close()` leaves it open). */
-  readonly model: AUModel;
+  readonly model: AUInferenceModel;
   /** A shared `FaceDetector` (left open on close) or options for the one the hub creates. Defaults to BlazeFace front. */
   readonly detector?: FaceDetector | FaceDetectorOptions;
   /** Tracker options, or `false` for per-frame face indices. Defaults to `{}` (on). */

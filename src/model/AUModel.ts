@@ -14,11 +14,16 @@
  */
 import { ModelError, OptionError } from '../errors.js';
 import type { ModelCard } from '../types/model.js';
-import { type ExecutionProvider, type WorkerSession, openSession } from './openSession.js';
+import { type ExecutionProvider, type TransferredRun, type WorkerSession, openSession } from './openSession.js';
 import { parseModelCard, readModelBytes } from './modelCard.js';
 import { validateModelShapes } from './validateModelShapes.js';
 import { type ModelVariant, VARIANT_HINTS, variantPath } from './modelVariant.js';
 import { type AUModelStats, type BatchOutcome, type CropWriter, MicroBatcher } from './microBatcher.js';
+import type { AUInferenceModel } from './auInferenceModel.js';
+import { sigmoid } from './sigmoid.js';
+import { cropsToUint8 } from './uint8Crops.js';
+import { RemoteAUModel, type RemoteAUModelOptions } from '../remote/RemoteAUModel.js';
+import { type RemoteModelUrl, isRemoteModelUrl } from '../remote/remoteUrl.js';
 
 export type { AUModelStats, CropWriter } from './microBatcher.js';
 
@@ -36,11 +41,23 @@ export interface AUModelOptions {
    * / `<name>.fp16.onnx` next to `path` (see modelVariant.ts). Defaults to `'fp32'` (`path` itself).
    */
   readonly variant?: ModelVariant;
+  /**
+   * What `infer` resolves with: `'probabilities'` (sigmoid of the logits) or the raw
+   * `'logits'` (what a KServe server returns, e.g. `auformer infer-server`). Defaults to
+   * `'probabilities'`.
+   */
+  readonly output?: 'probabilities' | 'logits';
 }
 
-const DEFAULTS = { executionProviders: ['cpu'], maxBatch: 16, maxWaitMs: 5, variant: 'fp32' } as const;
+const DEFAULTS = {
+  executionProviders: ['cpu'],
+  maxBatch: 16,
+  maxWaitMs: 5,
+  variant: 'fp32',
+  output: 'probabilities',
+} as const;
 
-export class AUModel {
+export class AUModel implements AUInferenceModel {
   private readonly batcher: MicroBatcher;
   private disposed = false;
   private readonly cropLength: number;
@@ -51,14 +68,25 @@ export class AUModel {
     private readonly session: WorkerSession,
     readonly maxBatch: number,
     maxWaitMs: number,
+    readonly output: 'probabilities' | 'logits',
   ) {
     this.cropLength = 3 * card.inputHeight * card.inputWidth;
     this.batcher = new MicroBatcher(maxBatch, maxWaitMs, this.cropLength, (t, n) => this.runBatch(t, n));
   }
 
-  /** Loads the model, reads its card and checks the graph's shapes against it. */
-  static async create(path: string, options: AUModelOptions = {}): Promise<AUModel> {
-    const o = { ...DEFAULTS, ...options };
+  /**
+   * Loads the model, reads its card and checks the graph's shapes against it. An `http(s)://`
+   * URL instead opens a `RemoteAUModel` on that KServe v2 server (docs/remote-inference.md);
+   * for a string that may be either, `openAUModel` has the honest return type.
+   */
+  static create(url: RemoteModelUrl, options?: RemoteAUModelOptions): Promise<RemoteAUModel>;
+  static create(path: string, options?: AUModelOptions): Promise<AUModel>;
+  static async create(path: string, options: AUModelOptions | RemoteAUModelOptions = {}): Promise<AUInferenceModel> {
+    if (isRemoteModelUrl(path)) return RemoteAUModel.create(path, options as RemoteAUModelOptions);
+    const o = { ...DEFAULTS, ...(options as AUModelOptions) };
+    if (o.output !== 'probabilities' && o.output !== 'logits') {
+      throw new OptionError(`output must be 'probabilities' or 'logits', got '${String(o.output)}'`);
+    }
     if (!Number.isInteger(o.maxBatch) || o.maxBatch < 1) {
       throw new OptionError(`maxBatch must be a positive integer, got ${o.maxBatch}`);
     }
@@ -74,7 +102,8 @@ export class AUModel {
     const session = await openSession(bytes, o);
     try {
       const fixedBatch = validateModelShapes(session, card, file);
-      return new AUModel(file, card, session, Math.min(o.maxBatch, fixedBatch ?? o.maxBatch), o.maxWaitMs);
+      const maxBatch = Math.min(o.maxBatch, fixedBatch ?? o.maxBatch);
+      return new AUModel(file, card, session, maxBatch, o.maxWaitMs, o.output);
     } catch (error) {
       await session.release();
       throw error;
@@ -127,16 +156,24 @@ export class AUModel {
     await this.session.release();
   }
 
-  /** The tensor moves to the worker (detached here) and comes back with the outputs. */
+  /**
+   * A float model gets the tensor itself (moved to the worker and back); a uint8-input model
+   * (`input_dtype: "uint8"`) gets the crops rounded to pixel values, and the tensor stays here.
+   */
+  private async runSession(tensor: Float32Array, count: number, dims: number[]): Promise<TransferredRun> {
+    if (this.card.inputDtype !== 'uint8') {
+      return this.session.runTransferring({ images: { data: tensor.subarray(0, count * this.cropLength), dims } });
+    }
+    const outputs = await this.session.run({ images: { data: cropsToUint8(tensor, count, this.card), dims } });
+    return { outputs, feeds: { images: { data: tensor, dims } } };
+  }
+
+  /** Runs one batch; the tensor comes back with the outputs for reuse. */
   private async runBatch(tensor: Float32Array, count: number): Promise<BatchOutcome> {
     const n = this.card.auNames.length;
+    const dims = [count, 3, this.card.inputHeight, this.card.inputWidth];
     try {
-      const { outputs, feeds } = await this.session.runTransferring({
-        images: {
-          data: tensor.subarray(0, count * this.cropLength),
-          dims: [count, 3, this.card.inputHeight, this.card.inputWidth],
-        },
-      });
+      const { outputs, feeds } = await this.runSession(tensor, count, dims);
       const logits = outputs['logits']?.data;
       if (!logits || logits.length !== count * n) {
         throw new ModelError(
@@ -146,7 +183,10 @@ export class AUModel {
       }
       const returned = feeds['images']?.data.buffer;
       return {
-        results: Array.from({ length: count }, (_, i) => sigmoid(logits.subarray(i * n, (i + 1) * n))),
+        results: Array.from({ length: count }, (_, i) => {
+          const row = logits.subarray(i * n, (i + 1) * n);
+          return this.output === 'logits' ? row.slice() : sigmoid(row);
+        }),
         tensor: returned instanceof ArrayBuffer ? new Float32Array(returned) : undefined,
       };
     } catch (error) {
@@ -154,10 +194,4 @@ export class AUModel {
       throw new ModelError('AUF_ERR_INFERENCE', `Inference failed: ${(error as Error).message}`, { cause: error });
     }
   }
-}
-
-function sigmoid(logits: Float32Array): Float32Array {
-  const out = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i++) out[i] = 1 / (1 + Math.exp(-(logits[i] as number)));
-  return out;
 }

@@ -1,8 +1,9 @@
 /**
  * Dynamic micro-batching over pooled batch tensors, for `AUModel`: each request writes its crop
  * straight into the filling batch's tensor; a batch runs when `maxBatch` crops wait or
- * `maxWaitMs` after its first one arrived (the way Triton batches across cameras). One batch
- * runs at a time; what arrives meanwhile forms the next batch.
+ * `maxWaitMs` after its first one arrived (the way Triton batches across cameras). Up to
+ * `maxInFlight` batches run at once (1 for a local session; several for a remote server, so
+ * round trips overlap); what arrives meanwhile forms the next batch.
  *
  * ```
  * requests  --a--b--c--------d--e--f--g--      maxBatch 4, maxWaitMs 5
@@ -47,10 +48,11 @@ interface Batch {
 }
 
 /**
- * Idle batch tensors kept for reuse: one fills while one runs. More are allocated when callers
- * queue more than that; past this many, returned ones are left to the GC, so memory stays bounded.
+ * Idle batch tensors kept for reuse: one fills while `maxInFlight` run. More are allocated when
+ * callers queue more than that; past this many, returned ones are left to the GC, so memory
+ * stays bounded.
  */
-const POOL_SIZE = 2;
+const poolSize = (maxInFlight: number): number => maxInFlight + 1;
 const RECENT_BATCHES = 256;
 
 export class MicroBatcher {
@@ -58,7 +60,7 @@ export class MicroBatcher {
   private readonly queue: Batch[] = [];
   private readonly pool: Float32Array[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private allocated = 0;
   private readonly totals = { batches: 0, crops: 0, recentBatches: [] as { size: number; tags: string[] }[] };
 
@@ -67,6 +69,7 @@ export class MicroBatcher {
     private readonly maxWaitMs: number,
     private readonly cropLength: number,
     private readonly run: BatchRunner,
+    private readonly maxInFlight = 1,
   ) {}
 
   get stats(): AUModelStats {
@@ -97,7 +100,7 @@ export class MicroBatcher {
   async close(error: ModelError): Promise<void> {
     clearTimeout(this.timer);
     for (const batch of this.queue.splice(0)) for (const r of batch.requests) r.reject(error);
-    await this.running;
+    await Promise.all(this.running);
   }
 
   /** The batch new requests join: the last queued one, or a new one when it is full. */
@@ -112,7 +115,7 @@ export class MicroBatcher {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
+    if (this.running.size >= this.maxInFlight || this.queue.length === 0) return;
     if ((this.queue[0] as Batch).requests.length >= this.maxBatch || this.maxWaitMs === 0) {
       this.flush();
     } else {
@@ -125,17 +128,20 @@ export class MicroBatcher {
     this.timer = undefined;
     const batch = this.queue.shift();
     if (!batch) return;
-    this.running = this.runBatch(batch).finally(() => {
-      this.running = undefined;
+    const run: Promise<void> = this.runBatch(batch).finally(() => {
+      this.running.delete(run);
       // Requests that queued during the run already waited: run them now.
       if (this.queue.length > 0) this.flush();
     });
+    this.running.add(run);
+    // With room for another run, a full batch behind this one goes now, a partial one on the timer.
+    this.schedule();
   }
 
   private async runBatch({ tensor, requests }: Batch): Promise<void> {
     try {
       const { results, tensor: returned } = await this.run(tensor, requests.length);
-      if (returned && this.pool.length < POOL_SIZE) this.pool.push(returned);
+      if (returned && this.pool.length < poolSize(this.maxInFlight)) this.pool.push(returned);
       requests.forEach((r, i) => r.resolve(results[i] as Float32Array));
       this.totals.batches += 1;
       this.totals.crops += requests.length;

@@ -18,7 +18,7 @@ function fail(path: string, problem: string): ModelError {
   );
 }
 
-function json(path: string, props: Record<string, string>, key: string): unknown {
+function json(path: string, props: Readonly<Record<string, string>>, key: string): unknown {
   try {
     return JSON.parse(props[key] as string);
   } catch {
@@ -47,6 +47,14 @@ export function parseModelCard(bytes: Uint8Array, path: string): ModelCard {
       { cause },
     );
   }
+  return cardFromMetadata(props, path);
+}
+
+/**
+ * Validates a card given as its metadata entries (ONNX `metadata_props`, or a KServe model's
+ * metadata `parameters`); `path` names where it came from in messages.
+ */
+export function cardFromMetadata(props: Readonly<Record<string, string>>, path: string): ModelCard {
   const missing = REQUIRED.filter((k) => props[k] === undefined);
   if (missing.length > 0) throw fail(path, `metadata lacks ${missing.join(', ')}`);
 
@@ -78,6 +86,10 @@ export function parseModelCard(bytes: Uint8Array, path: string): ModelCard {
     throw fail(path, `metadata 'keypoint_source' must be 'blazeface' or 'mesh', got '${keypointSource}'`);
   }
 
+  const inputDtype = props['input_dtype'] ?? 'float32';
+  if (inputDtype !== 'float32' && inputDtype !== 'uint8') {
+    throw fail(path, `metadata 'input_dtype' must be "float32" or "uint8", got ${JSON.stringify(inputDtype)}`);
+  }
   return {
     name: props['name'] ?? 'unnamed',
     version: props['version'] ?? '0',
@@ -92,6 +104,7 @@ export function parseModelCard(bytes: Uint8Array, path: string): ModelCard {
     trainingData: props['training_data'] ?? 'unknown',
     licence: props['licence'] ?? 'unknown',
     description: props['description'] ?? '',
+    inputDtype,
     untrained: props['untrained'] === 'true',
   };
 }

@@ -6,6 +6,7 @@
  * models/vit-b16.onnx        variant 'fp32' (the export)
  * models/vit-b16.int8.onnx   variant 'int8' (python -m auformer.quantize; for CPUs, ~3x faster)
  * models/vit-b16.fp16.onnx   variant 'fp16' (python -m auformer.export --fp16; for GPUs)
+ * models/vit-b16.uint8.onnx  variant 'uint8' (python -m auformer.uint8_input; uint8 crops in)
  * ```
  *
  * @example
@@ -14,16 +15,18 @@
  */
 import { OptionError } from '../errors.js';
 
-/** `fp32` is the file as given; `int8` and `fp16` resolve `<name>.int8.onnx` / `<name>.fp16.onnx`. */
-export type ModelVariant = 'fp32' | 'int8' | 'fp16';
+/** `fp32` is the file as given; the others resolve `<name>.int8.onnx`, `<name>.fp16.onnx`, `<name>.uint8.onnx`. */
+export type ModelVariant = 'fp32' | 'int8' | 'fp16' | 'uint8';
 
-const VARIANTS: readonly ModelVariant[] = ['fp32', 'int8', 'fp16'];
+const VARIANTS: readonly ModelVariant[] = ['fp32', 'int8', 'fp16', 'uint8'];
 
 /** How to produce each variant, for the error a missing file raises. */
 export const VARIANT_HINTS: Readonly<Record<ModelVariant, string>> = {
   fp32: 'Export it with `python -m auformer.export` (model/README.md).',
   int8:
     'Create it from the fp32 file with `cd model && /usr/bin/python3 -m auformer.quantize <model>.onnx <model>.int8.onnx`.',
+  uint8:
+    'Create it from the fp32 file with `cd model && /usr/bin/python3 -m auformer.uint8_input <model>.onnx` (docs/remote-inference.md).',
   fp16: 'Export it on a CUDA machine with `python -m auformer.export ... --fp16 --out <model>.fp16.onnx` (docs/gpu.md).',
 };
 

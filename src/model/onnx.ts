@@ -29,6 +29,15 @@ export interface FloatTensor {
   readonly dims: readonly number[];
 }
 
+/** A uint8 tensor as plain data (the input of a `.uint8.onnx` model). */
+export interface ByteTensor {
+  readonly data: Uint8Array;
+  readonly dims: readonly number[];
+}
+
+/** What a session takes as input. */
+export type InputTensor = FloatTensor | ByteTensor;
+
 /** The shape of an input or output; `-1` or a name for dynamic axes. */
 export type Shape = readonly (number | string)[];
 
@@ -37,9 +46,11 @@ export interface OnnxSession {
   readonly outputNames: readonly string[];
   readonly inputShapes: Readonly<Record<string, Shape>>;
   readonly outputShapes: Readonly<Record<string, Shape>>;
+  /** Element type of each tensor input (`'float32'`, `'uint8'`, ...). */
+  readonly inputTypes: Readonly<Record<string, string>>;
   /** Names of the execution providers asked for, in order. */
   readonly providers: readonly string[];
-  run(feeds: Readonly<Record<string, FloatTensor>>): Promise<Record<string, FloatTensor>>;
+  run(feeds: Readonly<Record<string, InputTensor>>): Promise<Record<string, FloatTensor>>;
   release(): Promise<void>;
 }
 
@@ -106,10 +117,14 @@ export async function openOrtSession(
     outputNames: session.outputNames,
     inputShapes: shapesOf(session.inputMetadata),
     outputShapes: shapesOf(session.outputMetadata),
+    inputTypes: Object.fromEntries(session.inputMetadata.flatMap((m) => (m.isTensor ? [[m.name, m.type]] : []))),
     providers: providers.map((p) => p.split(':')[0] as string),
     async run(feeds) {
       const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
+      for (const [name, t] of Object.entries(feeds)) {
+        ortFeeds[name] =
+          t.data instanceof Uint8Array ? new ort.Tensor('uint8', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
+      }
       const out = await session.run(ortFeeds);
       const result: Record<string, FloatTensor> = {};
       for (const [name, t] of Object.entries(out)) {

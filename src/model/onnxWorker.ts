@@ -3,7 +3,7 @@
  * Node's main thread keeps reading ffmpeg pipes and serving sockets while a batch runs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type FloatTensor, type OnnxSession, type SessionOptions, openOrtSession } from './onnx.js';
+import { type InputTensor, type OnnxSession, type SessionOptions, openOrtSession } from './onnx.js';
 import type { WorkerReply, WorkerRequest } from './workerProtocol.js';
 
 const port = parentPort;
@@ -16,15 +16,16 @@ function describe(error: unknown): { code?: string; message: string } {
   return { ...(typeof e?.code === 'string' ? { code: e.code } : {}), message: String(e?.message ?? error) };
 }
 
-function transferables(outputs: Record<string, FloatTensor>): ArrayBuffer[] {
+function transferables(outputs: Record<string, InputTensor>): ArrayBuffer[] {
   return Object.values(outputs).map((t) => t.data.buffer as ArrayBuffer);
 }
 
 let session: OnnxSession | undefined;
 try {
   session = await openOrtSession(source, options);
-  const { inputNames, outputNames, inputShapes, outputShapes, providers } = session;
-  port.postMessage({ type: 'ready', meta: { inputNames, outputNames, inputShapes, outputShapes, providers } } satisfies WorkerReply);
+  const { inputNames, outputNames, inputShapes, outputShapes, inputTypes, providers } = session;
+  const meta = { inputNames, outputNames, inputShapes, outputShapes, inputTypes, providers };
+  port.postMessage({ type: 'ready', meta } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ type: 'failed', error: describe(error) } satisfies WorkerReply);
 }

@@ -11,7 +11,7 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ModelError, type ErrorCode } from '../errors.js';
-import type { FloatTensor, OnnxSession, SessionOptions } from './onnx.js';
+import type { FloatTensor, InputTensor, OnnxSession, SessionOptions } from './onnx.js';
 import type { SessionMeta, WorkerError, WorkerReply, WorkerRequest } from './workerProtocol.js';
 
 export type { ExecutionProvider, FloatTensor, OnnxSession, SessionOptions, Shape } from './onnx.js';
@@ -80,7 +80,8 @@ export async function openSession(pathOrBytes: string | Uint8Array, options: Ses
     const p = pending.get(reply.id);
     pending.delete(reply.id);
     if (pending.size === 0) worker.unref();
-    if (reply.type === 'result') p?.resolve({ outputs: reply.outputs, feeds: reply.feeds ?? {} });
+    // Only runTransferring asks for its feeds back, and it sends float tensors.
+    if (reply.type === 'result') p?.resolve({ outputs: reply.outputs, feeds: (reply.feeds ?? {}) as Record<string, FloatTensor> });
     else p?.reject(toModelError(reply.error));
   });
   worker.on('error', (error) => failAll(new ModelError('AUF_ERR_INFERENCE', `onnxruntime worker crashed: ${error.message}`, { cause: error })));
@@ -88,7 +89,7 @@ export async function openSession(pathOrBytes: string | Uint8Array, options: Ses
   // An idle session must not keep the process alive; a pending run does (see run()).
   worker.unref();
 
-  const post = (feeds: Record<string, FloatTensor>, returnFeeds: boolean): Promise<TransferredRun> => {
+  const post = (feeds: Record<string, InputTensor>, returnFeeds: boolean): Promise<TransferredRun> => {
     if (closed) return Promise.reject(closed);
     const id = nextId++;
     // A Set: two feeds viewing one buffer must list it once, or postMessage throws.
@@ -104,8 +105,11 @@ export async function openSession(pathOrBytes: string | Uint8Array, options: Ses
   return {
     ...meta,
     async run(feeds) {
-      const copies: Record<string, FloatTensor> = {};
-      for (const [name, t] of Object.entries(feeds)) copies[name] = { data: t.data.slice(), dims: [...t.dims] };
+      const copies: Record<string, InputTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        const dims = [...t.dims];
+        copies[name] = t.data instanceof Uint8Array ? { data: t.data.slice(), dims } : { data: t.data.slice(), dims };
+      }
       return (await post(copies, false)).outputs;
     },
     runTransferring(feeds) {

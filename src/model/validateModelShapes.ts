@@ -26,6 +26,11 @@ export function validateModelShapes(session: OnnxSession, card: ModelCard, path:
   if (c !== 3 || h !== card.inputHeight || w !== card.inputWidth) {
     throw problem(`input 'images' is ${fmt(images)}, the card says 3x${card.inputHeight}x${card.inputWidth}`);
   }
+  const dtype = card.inputDtype ?? 'float32';
+  const actual = session.inputTypes['images'];
+  if (actual !== undefined && actual !== dtype) {
+    throw problem(`input 'images' is ${actual}, the card's input_dtype says ${dtype}`);
+  }
   if (typeof logits[1] === 'number' && logits[1] !== n) {
     throw problem(`output 'logits' has ${logits[1]} classes, the card lists ${n} AUs`);
   }

@@ -22,7 +22,7 @@
  */
 import { type OperatorFunction, concatMap, defer, finalize, from, map } from 'rxjs';
 import { OptionError } from '../errors.js';
-import type { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { AlignedFace, AlignedFrame } from '../types/pipeline.js';
 import type { AUValues, FaceResult, FrameResult } from '../types/result.js';
 import { deferredWarp } from './alignFaces.js';
@@ -38,7 +38,7 @@ export interface InferAUsOptions {
 }
 
 export function inferAUs(
-  model: AUModel,
+  model: AUInferenceModel,
   options: InferAUsOptions = {},
 ): OperatorFunction<AlignedFrame, FrameResult> {
   const { maxHzPerTrack = Infinity } = options;

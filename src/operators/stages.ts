@@ -6,7 +6,7 @@
 import { type MonoTypeOperatorFunction, type OperatorFunction, identity, pipe } from 'rxjs';
 import type { FaceDetector } from '../detector/FaceDetector.js';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
-import type { AUModel } from '../model/AUModel.js';
+import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { Frame } from '../types/frame.js';
 import type { AnalysisRecord, FrameResult } from '../types/result.js';
 import { alignFaces } from './alignFaces.js';
@@ -51,7 +51,7 @@ export interface TemporalStagesOptions {
 
 /** detect -> track -> landmarks -> align -> AUFormer: one `FrameResult` per frame. */
 export function frameStages(
-  model: AUModel,
+  model: AUInferenceModel,
   options: FrameStagesOptions = {},
 ): OperatorFunction<Frame, FrameResult> {
   const { track = {}, landmarks = {} } = options;
@@ -77,7 +77,7 @@ export function frameStages(
 
 /** smoothing (with the model card's thresholds) -> events, each when asked for. */
 export function temporalStages(
-  model: AUModel,
+  model: AUInferenceModel,
   options: TemporalStagesOptions = {},
 ): MonoTypeOperatorFunction<AnalysisRecord> {
   const { smooth = false, events = false } = options;

@@ -34,6 +34,11 @@ export interface ModelCard {
   readonly trainingData: string;
   readonly licence: string;
   readonly description: string;
+  /**
+   * Element type of the `images` input: `'float32'` (normalised crops) or `'uint8'` (pixel
+   * values, normalised inside the graph: the `.uint8.onnx` variant). Absent means `'float32'`.
+   */
+  readonly inputDtype?: 'float32' | 'uint8';
   /** True for untrained demo/test models: their outputs mean nothing. */
   readonly untrained: boolean;
 }

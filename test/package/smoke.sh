@@ -31,6 +31,12 @@ if grep -E '\.map$|parity\.json$|^package/(test|bench|model|src|scripts)/' <<<"$
   fail "tarball holds test fixtures, sources or source maps (listed above)"
 fi
 
+step "npm publish --dry-run: no manifest auto-corrections"
+published="$(cd "$repo" && npm publish --dry-run --ignore-scripts 2>&1)"
+if grep -Ei 'auto-correct|invalid and removed|was cleaned|npm pkg fix' <<<"$published"; then
+  fail "npm publish --dry-run warns about package.json (above)"
+fi
+
 install() { # $1: project folder, $2: extra npm flag
   mkdir -p "$1"
   cp "$here/consumer/"* "$1/"

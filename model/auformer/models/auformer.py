@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.utils.checkpoint import checkpoint
 
 from ..layers.moke import MoKEGroup
 from .vit import VisionTransformer
@@ -21,6 +22,7 @@ DISFA_AUS = ("AU01", "AU02", "AU04", "AU06", "AU09", "AU12", "AU25", "AU26")
 #: Right eye (image-left), left eye, nose tip, mouth centre in a 224x224 crop.
 TEMPLATE_224 = ((78.4, 89.6), (145.6, 89.6), (112.0, 123.2), (112.0, 161.3))
 AUX_LAYERS = ("none", "last", "all")
+KEYPOINT_SOURCES = ("blazeface", "mesh")
 
 
 @dataclass
@@ -46,6 +48,8 @@ class AUFormerConfig:
     cls_mode: str = "map"  # "map" | "zero"
     aux_layers: str = "all"  # "none" | "last" | "all"
     alignment_template: tuple[tuple[float, float], ...] | None = None  # None: TEMPLATE_224 scaled
+    keypoint_source: str = "blazeface"  # "blazeface" | "mesh": the keypoints the crops were aligned with
+    training_provenance: str = ""  # JSON: dataset, protocol, folds, git revision... (written by train)
     thresholds: tuple[float, ...] | None = None  # None: 0.5 per AU
     training_data: str = "none"
     licence: str = "Apache-2.0"
@@ -54,6 +58,8 @@ class AUFormerConfig:
     def __post_init__(self) -> None:
         self.au_names = tuple(self.au_names)
         self.input_size = (int(self.input_size[0]), int(self.input_size[1]))
+        if self.keypoint_source not in KEYPOINT_SOURCES:
+            raise ValueError(f"keypoint_source={self.keypoint_source!r} is not valid; use one of {KEYPOINT_SOURCES}")
         if self.aux_layers not in AUX_LAYERS:
             raise ValueError(f"aux_layers={self.aux_layers!r} is not valid; use one of {AUX_LAYERS}")
         if not self.au_names:
@@ -99,11 +105,14 @@ def create_model(preset: str, **overrides: object) -> "AUFormer":
 
 
 class AuxProbes(nn.Module):
-    """One single-AU probe per expert stream: LayerNorm + Linear(D, 1) on its CLS token."""
+    """One single-AU probe per expert stream: LayerNorm + Linear(D, 1) on its CLS token.
 
-    def __init__(self, n: int, dim: int, eps: float) -> None:
+    With ``cls_mode='zero'`` the experts output nothing at CLS, so a CLS probe would see zeros
+    whatever the image; the probe then reads the mean of the expert's patch outputs instead."""
+
+    def __init__(self, n: int, dim: int, eps: float, pool: str = "cls") -> None:
         super().__init__()
-        self.eps = eps
+        self.eps, self.pool = eps, pool
         self.norm_weight = nn.Parameter(torch.ones(n, dim))
         self.norm_bias = nn.Parameter(torch.zeros(n, dim))
         self.weight = nn.Parameter(torch.randn(n, dim) * 0.02)
@@ -111,7 +120,8 @@ class AuxProbes(nn.Module):
 
     def forward(self, streams: torch.Tensor) -> torch.Tensor:
         """[B,N,T,D] expert outputs -> [B,N] logits (expert i's probe predicts AU i)."""
-        cls = F.layer_norm(streams[:, :, 0, :], streams.shape[-1:], eps=self.eps)
+        summary = streams[:, :, 0, :] if self.pool == "cls" else streams[:, :, 1:, :].mean(dim=2)
+        cls = F.layer_norm(summary, streams.shape[-1:], eps=self.eps)
         cls = cls * self.norm_weight + self.norm_bias
         return (cls * self.weight).sum(-1) + self.bias
 
@@ -134,7 +144,9 @@ class AUFormer(nn.Module):
         nn.init.zeros_(self.head.bias)
         aux = {"none": [], "last": [cfg.depth - 1], "all": list(range(cfg.depth))}[cfg.aux_layers]
         self.aux_layer_ids = aux
-        self.aux_probes = nn.ModuleList(AuxProbes(n, dim, cfg.ln_eps) for _ in aux)
+        pool = "cls" if cfg.cls_mode == "map" else "patches"
+        self.aux_probes = nn.ModuleList(AuxProbes(n, dim, cfg.ln_eps, pool) for _ in aux)
+        self.grad_checkpointing = False  # recompute each block in backward instead of storing it
         self.freeze_backbone()
 
     def freeze_backbone(self) -> None:
@@ -143,21 +155,30 @@ class AUFormer(nn.Module):
             p.requires_grad_(False)
 
     def _blocks(self, x: torch.Tensor, collect_aux: bool) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        s = self.cfg.moke_scale
         tokens = self.vit.embed(x)
         prev: torch.Tensor | None = None  # Kmlp_prev: [B,N,T,D]
         aux: list[torch.Tensor] = []
-        for i, blk in enumerate(self.vit.blocks):
-            h1 = blk.norm1(tokens)
-            ka = self.moke_att[i](h1 if prev is None else h1.unsqueeze(1) + prev)
-            tokens = tokens + blk.attn(h1) + s * ka.mean(dim=1)
-            h2 = blk.norm2(tokens)
-            km = self.moke_mlp[i](h2.unsqueeze(1) + ka)
-            tokens = tokens + blk.mlp(h2) + s * km.mean(dim=1)
+        checkpointing = self.grad_checkpointing and self.training and torch.is_grad_enabled()
+        for i in range(len(self.vit.blocks)):
+            if checkpointing:  # the N x T x D expert streams dominate activation memory
+                args = (tokens,) if prev is None else (tokens, prev)
+                tokens, km = checkpoint(self._block, i, *args, use_reentrant=False)
+            else:
+                tokens, km = self._block(i, tokens, prev)
             prev = km
             if collect_aux and i in self.aux_layer_ids:
                 aux.append(self.aux_probes[self.aux_layer_ids.index(i)](km))
         return self.vit.norm(tokens), aux
+
+    def _block(self, i: int, tokens: torch.Tensor, prev: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Frozen block i with its two MoKE groups: new tokens and the MLP-side expert outputs."""
+        blk, s = self.vit.blocks[i], self.cfg.moke_scale
+        h1 = blk.norm1(tokens)
+        ka = self.moke_att[i](h1 if prev is None else h1.unsqueeze(1) + prev)
+        tokens = tokens + blk.attn(h1) + s * ka.mean(dim=1)
+        h2 = blk.norm2(tokens)
+        km = self.moke_mlp[i](h2.unsqueeze(1) + ka)
+        return tokens + blk.mlp(h2) + s * km.mean(dim=1), km
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """[B,3,H,W] normalised images -> tokens after the final LayerNorm [B, T, D]."""
