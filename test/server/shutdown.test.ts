@@ -4,14 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DEFAULT_MODEL_PATH, startInferServer } from '../../src/index.js';
+import { DEFAULT_MODEL_PATH, startInferServer, type InferServer } from '../../src/index.js';
 
 it('answers requests in progress, refuses new ones, then stops listening', async () => {
   const server = await startInferServer({
     model: DEFAULT_MODEL_PATH,
     port: 0,
-    modelOptions: { maxBatch: 4 },
+    // Six crops wait in a batch of 8 for up to 3 s (maxWaitMs), so they are surely in progress
+    // when close() is called, however loaded the machine is.
+    modelOptions: { maxBatch: 8, maxWaitMs: 3000 },
   });
+  try {
+    await drainsOnClose(server);
+  } finally {
+    await server.close(); // also after a failed assertion: no server left to time the file out
+  }
+});
+
+async function drainsOnClose(server: InferServer): Promise<void> {
   const body = JSON.stringify({
     inputs: [
       {
@@ -23,7 +33,6 @@ it('answers requests in progress, refuses new ones, then stops listening', async
     ],
   });
   const infer = () => fetch(`${server.modelUrl}/infer`, { method: 'POST', body });
-  // Six crops wait in a batch of 8 for up to 3 s: close while they are queued in the model.
   const inFlight = Array.from({ length: 6 }, infer);
   const deadline = Date.now() + 20_000;
   while (server.load().queuedCrops < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -41,4 +50,4 @@ it('answers requests in progress, refuses new ones, then stops listening', async
   await closing;
   await assert.rejects(fetch(`${server.url}/v2/health/live`), 'nothing listens after close');
   assert.equal(server.close(), closing, 'close is idempotent');
-});
+}
