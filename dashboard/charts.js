@@ -53,6 +53,8 @@ export function drawFaces(canvas, frame, preview = null) {
     const color = trackColor(face.trackId);
     ctx.strokeStyle = color;
     ctx.strokeRect(x * scale, y * scale, width * scale, height * scale);
+    drawLandmarks(ctx, face, scale);
+    ctx.lineWidth = 2;
     ctx.fillStyle = color;
     for (const point of face.keypoints ?? [])
       ctx.fillRect(point.x * scale - 1.5, point.y * scale - 1.5, 3, 3);
@@ -64,6 +66,60 @@ export function drawFaces(canvas, frame, preview = null) {
     ctx.fillStyle = '#0a0d11';
     ctx.fillText(label, x * scale + 3, top + 13);
   }
+}
+
+/** Chains of the 68-point scheme (iBUG order): jaw, brows, nose, eyes, lips; closed ones repeat the start. */
+const CHAINS_68 = [
+  [0, 17],
+  [17, 22],
+  [22, 27],
+  [27, 31],
+  [31, 36],
+  [36, 42, true],
+  [42, 48, true],
+  [48, 60, true],
+  [60, 68, true],
+];
+const AXIS_COLORS = ['#e62828', '#28d23c', '#326eff'];
+
+/**
+ * A face's 68-point contours (frame messages carry `landmarks.scheme: 'ibug68'` by default) and
+ * its head-pose axes from the nose tip (point 30): red x, green y, blue the direction it looks.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {import('./store.js').Face} face
+ * @param {number} scale canvas px per frame px
+ */
+function drawLandmarks(ctx, face, scale) {
+  const points = face.landmarks?.scheme === 'ibug68' ? face.landmarks.points : null;
+  if (!points) return;
+  ctx.strokeStyle = 'rgba(235, 235, 235, 0.85)';
+  ctx.lineWidth = 1;
+  for (const [from, to, closed] of CHAINS_68) {
+    ctx.beginPath();
+    for (let i = from; i < to; i++)
+      ctx[i === from ? 'moveTo' : 'lineTo'](points[i][0] * scale, points[i][1] * scale);
+    if (closed) ctx.closePath();
+    ctx.stroke();
+  }
+  if (!face.pose) return;
+  const rad = Math.PI / 180;
+  const [a, b, c] = [face.pose.pitchDeg * rad, face.pose.yawDeg * rad, face.pose.rollDeg * rad];
+  // Columns of R = Rx(pitch) Ry(yaw) Rz(roll) (OpenFace axes: x right, y down, z away), x and y rows only.
+  const axes = [
+    [Math.cos(b) * Math.cos(c), Math.cos(a) * Math.sin(c) + Math.sin(a) * Math.sin(b) * Math.cos(c)],
+    [-Math.cos(b) * Math.sin(c), Math.cos(a) * Math.cos(c) - Math.sin(a) * Math.sin(b) * Math.sin(c)],
+    [-Math.sin(b), Math.sin(a) * Math.cos(b)],
+  ];
+  const [ox, oy] = points[30];
+  const length = Math.hypot(points[45][0] - points[36][0], points[45][1] - points[36][1]) * 0.8;
+  ctx.lineWidth = 2;
+  axes.forEach(([dx, dy], i) => {
+    ctx.strokeStyle = AXIS_COLORS[i];
+    ctx.beginPath();
+    ctx.moveTo(ox * scale, oy * scale);
+    ctx.lineTo((ox + dx * length) * scale, (oy + dy * length) * scale);
+    ctx.stroke();
+  });
 }
 
 /**

@@ -17,7 +17,9 @@ export const WINDOW_MS = 30000;
  * @typedef {{ trackId: number, box: { x: number, y: number, width: number, height: number },
  *             keypoints?: { x: number, y: number }[],
  *             aus: Record<string, number>, smoothed?: Record<string, number>,
- *             active?: Record<string, boolean>, held?: boolean }} Face
+ *             active?: Record<string, boolean>, held?: boolean,
+ *             landmarks?: { scheme: string, presence: number, points: number[][] },
+ *             pose?: { pitchDeg: number, yawDeg: number, rollDeg: number } }} Face
  * @typedef {{ sourceId: string, index: number, ptsMs: number, width: number, height: number,
  *             status: string, faces: Face[] }} FrameRecord
  * @typedef {{ sourceId: string, ptsMs: number, width: number, height: number, mime: string,

@@ -7,16 +7,23 @@ export type {
   AnalysisRecord,
   AUEvent,
   AUValues,
+  BlinkEvent,
   Box,
   Face,
+  FaceGeometry,
+  FaceLandmarks,
   FaceResult,
+  FaceRoi,
   Frame,
   FrameFaces,
   FrameResult,
   FrameStatus,
+  HeadPose,
   KeypointName,
+  KeypointSource,
   ModelCard,
   Point,
+  Point3,
   Similarity,
   SourceInfo,
   SourceState,
@@ -67,6 +74,16 @@ export { alignmentTransform, warpToTensor } from './detector/alignFace.js';
 export { applySimilarity, estimateSimilarity, invertSimilarity } from './detector/similarity.js';
 export { boxIou } from './detector/boxIou.js';
 
+// Face mesh, head pose and landmark geometry
+export { FaceMesh, MESH_POINTS } from './landmarks/FaceMesh.js';
+export type { FaceMeshOptions } from './landmarks/FaceMesh.js';
+export { roiFromDetection, roiFromMesh } from './landmarks/faceRoi.js';
+export { headPose } from './landmarks/headPose.js';
+export { faceGeometry } from './landmarks/faceGeometry.js';
+export { meshAlignmentPoints } from './landmarks/meshKeypoints.js';
+export { IBUG68_FROM_MESH, toIbug68 } from './landmarks/ibug68.js';
+export { DRAWN_CONTOURS } from './landmarks/meshContours.js';
+
 // Model
 export { AUModel } from './model/AUModel.js';
 export type { AUModelOptions, AUModelStats, CropWriter } from './model/AUModel.js';
@@ -100,6 +117,12 @@ export { inferAUs } from './operators/inferAUs.js';
 export type { InferAUsOptions } from './operators/inferAUs.js';
 export { smoothAUs, describeSmoothing } from './operators/smoothAUs.js';
 export type { AUThreshold, SmoothAUsOptions, SmoothingMethod } from './operators/smoothAUs.js';
+export { landmarkFaces } from './operators/landmarkFaces.js';
+export type { LandmarkFacesOptions } from './operators/landmarkFaces.js';
+export { detectWithMesh } from './operators/detectWithMesh.js';
+export type { DetectWithMeshOptions } from './operators/detectWithMesh.js';
+export { detectBlinks } from './operators/detectBlinks.js';
+export type { DetectBlinksOptions } from './operators/detectBlinks.js';
 export { detectEvents } from './operators/detectEvents.js';
 export type { DetectEventsOptions } from './operators/detectEvents.js';
 export { baseline } from './operators/baseline.js';
@@ -112,6 +135,7 @@ export type { CsvOptions } from './sinks/toCsv.js';
 export type { CsvStyle } from './sinks/csvColumns.js';
 export { toJsonLines } from './sinks/toJsonLines.js';
 export type { JsonLinesOptions } from './sinks/toJsonLines.js';
+export type { LandmarksRecord, MeshPointCount } from './sinks/landmarkRecord.js';
 export type { JsonLinesHeader, JsonLinesHeaderInput } from './sinks/jsonLinesHeader.js';
 export { toEventsCsv } from './sinks/toEventsCsv.js';
 export type { EventsCsvOptions } from './sinks/toEventsCsv.js';

@@ -14,6 +14,7 @@ const card: ModelCard = {
   inputHeight: 48,
   mean: [0, 0, 0],
   std: [1, 1, 1],
+  keypointSource: 'blazeface',
   alignmentTemplate: [
     { x: 22, y: 19 },
     { x: 42, y: 19 },

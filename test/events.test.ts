@@ -55,7 +55,11 @@ const event = (e: Omit<AUEvent, 'type' | 'sourceId'> & { sourceId?: string }): A
 
 /** The output as a compact timeline: `f<pts>` for frames, `E<au>@<start>-<end>` for events. */
 const timeline = (out: readonly AnalysisRecord[]): string[] =>
-  out.map((r) => (r.type === 'frame' ? `f${r.ptsMs}` : `E${r.trackId}.${r.au}@${r.startMs}-${r.endMs}`));
+  out.map((r) =>
+    r.type === 'frame'
+      ? `f${r.ptsMs}`
+      : `E${r.trackId}.${r.type === 'event' ? r.au : r.type}@${r.startMs}-${r.endMs}`,
+  );
 
 describe('detectEvents', () => {
   it('emits each episode when it closes, before the closing frame, and flushes the open one at the end', async () => {

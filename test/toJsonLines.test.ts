@@ -25,6 +25,7 @@ const model: ModelCard = {
   inputHeight: 64,
   mean: [0.5, 0.5, 0.5],
   std: [0.5, 0.5, 0.5],
+  keypointSource: 'blazeface',
   alignmentTemplate: [
     { x: 22, y: 25 },
     { x: 42, y: 25 },

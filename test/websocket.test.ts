@@ -19,6 +19,7 @@ const MODEL: ModelCard = {
   inputHeight: 224,
   mean: [0.5, 0.5, 0.5],
   std: [0.5, 0.5, 0.5],
+  keypointSource: 'blazeface',
   alignmentTemplate: [
     { x: 76, y: 100 },
     { x: 148, y: 100 },
@@ -46,7 +47,7 @@ describe('serveWebSocket', async () => {
     assert.equal(client.received[0]?.binary, true, 'msgpack is the default encoding');
     assert.deepEqual(hello, {
       type: 'hello',
-      schemaVersion: 1,
+      schemaVersion: 2,
       model: MODEL,
       sources: [{ sourceId: 'cam-a', kind: 'rtsp', fps: 30 }],
       statuses: [{ sourceId: 'cam-a', state: 'live', reconnects: 2 }],
@@ -188,7 +189,7 @@ describe('serveWebSocket lifecycle and options', () => {
     t.after(() => server.close());
     assert.equal(server.url, `ws://127.0.0.1:${port}/live`);
     const { hello, client } = await TestClient.open(server.url);
-    assert.equal(hello['schemaVersion'], 1);
+    assert.equal(hello['schemaVersion'], 2);
     await client.dispose();
     await server.close();
     const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();

@@ -45,6 +45,8 @@ export interface AnalyzeArgs {
   readonly modelPath: string | undefined;
   /** `--infer` URLs, when the model runs on inference servers. */
   readonly inferUrls: readonly string[] | undefined;
+  /** `--mesh-points`: mesh points per face in .jsonl outputs. */
+  readonly meshPoints: 68 | 468;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly options: Omit<AnalyzeOptions, 'model'>;
@@ -74,9 +76,10 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   const inputs = v.sample === true ? [...parsed.positionals, SAMPLE_VIDEO] : parsed.positionals;
   if (!help && inputs.length === 0)
     throw new UsageError('give at least one video, image or folder (or --sample for the bundled clip)');
-  const { outputs, modelPath, inferUrls, modelOptions, source, ...stages } = parsePipelineValues(v, [
-    'results.csv',
-  ]);
+  const { outputs, modelPath, inferUrls, modelOptions, source, meshPoints, ...stages } = parsePipelineValues(
+    v,
+    ['results.csv'],
+  );
   if (v.annotate !== undefined && inputs.length !== 1)
     throw new UsageError('--annotate needs exactly one video input');
   if (v.summary !== undefined && !/\.csv$/i.test(v.summary))
@@ -100,6 +103,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     plotOut: v.plot,
     modelPath,
     inferUrls,
+    meshPoints,
     quiet: v.quiet === true,
     help,
     options: {

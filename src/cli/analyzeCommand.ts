@@ -120,6 +120,7 @@ function sinks(
     smoothing:
       smooth === undefined || smooth === false ? { method: 'none' } : describeSmoothing({ ...smooth, card }),
     events: events !== false && events !== undefined,
+    landmarks: args.options.landmarks !== false,
   };
   const out = args.outputs.map((path) =>
     path.toLowerCase().endsWith('.csv')
@@ -128,8 +129,13 @@ function sinks(
           thresholds: card.thresholds,
           smoothed: settings.smoothing.method !== 'none',
           style: args.csvStyle,
+          landmarks: settings.landmarks,
         })
-      : toJsonLines(path, { header: { model: card, sources, options: settings }, summary: true }),
+      : toJsonLines(path, {
+          header: { model: card, sources, options: settings },
+          summary: true,
+          meshPoints: args.meshPoints,
+        }),
   );
   if (args.eventsOut) out.push(toEventsCsv(args.eventsOut));
   if (args.summaryOut) out.push(toTrackSummaryCsv(args.summaryOut, card));

@@ -4,10 +4,12 @@
  */
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { concatMap, lastValueFrom, defaultIfEmpty } from 'rxjs';
+import { concatMap, lastValueFrom, defaultIfEmpty, identity } from 'rxjs';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { SinkError } from '../errors.js';
 import { detectFaces } from '../operators/detectFaces.js';
+import { meshAlignmentPoints } from '../landmarks/meshKeypoints.js';
+import { landmarkFaces } from '../operators/landmarkFaces.js';
 import { encodePng } from '../render/encodePng.js';
 import { fromImages } from '../sources/fromImages.js';
 import type { ModelCard } from '../types/model.js';
@@ -34,6 +36,8 @@ export async function cropFrames(
   try {
     const done = fromImages(entries.map((e) => e.frame)).pipe(
       detectFaces(detector),
+      // A 'mesh' canvas aligns from the face mesh (alignmentTransform reads face.landmarks).
+      canvas.keypointSource === 'mesh' ? landmarkFaces() : identity,
       concatMap(async ({ frame, faces }) => {
         const entry = entries[frame.index] as CropEntry;
         const face = largestFace(faces);
@@ -61,6 +65,12 @@ export async function cropFrames(
           score,
           box,
           keypoints,
+          ...(face.landmarks
+            ? {
+                mesh_presence: face.landmarks.presence,
+                alignment_points: meshAlignmentPoints(face.landmarks.points),
+              }
+            : {}),
           transform,
         };
         await records.write(`${JSON.stringify(record)}\n`);

@@ -1,5 +1,6 @@
 /** Parses `auformer crops` arguments; usage errors are `UsageError`s. */
 import { parseArgs } from 'node:util';
+import type { KeypointSource } from '../types/model.js';
 import { UsageError, asUsageError } from './pipelineArgs.js';
 
 export const CROPS_USAGE = `Usage: auformer crops <folder|image...> --out <dir> [options]
@@ -20,6 +21,8 @@ Options:
                        model, whose template is the toolkit's default)
   --canvas <px|WxH>    canvas size, input + an even margin (default: 16/224 of the input each side, 256 for 224)
   --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
+  --keypoint-source <s>  'blazeface' (default) or 'mesh': align from the face mesh's eye centres,
+                       nose tip and mouth centre, as a keypoint_source 'mesh' model does at inference
   --jobs <n>           worker processes (default 1)
   --overwrite          replace <dir> if it exists
   -h, --help           show this help`;
@@ -31,6 +34,8 @@ export interface CropsArgs {
   readonly modelPath: string | undefined;
   readonly canvas: { readonly width: number; readonly height: number } | undefined;
   readonly detector: 'front' | 'back';
+  /** Which points align the crops (written to crops.json as `keypoint_source`). */
+  readonly keypointSource: KeypointSource;
   readonly jobs: number;
   readonly overwrite: boolean;
   readonly help: boolean;
@@ -49,6 +54,7 @@ export function parseCropsArgs(argv: readonly string[]): CropsArgs {
         model: { type: 'string' },
         canvas: { type: 'string' },
         detector: { type: 'string' },
+        'keypoint-source': { type: 'string' },
         jobs: { type: 'string' },
         overwrite: { type: 'boolean' },
         part: { type: 'string' },
@@ -62,6 +68,9 @@ export function parseCropsArgs(argv: readonly string[]): CropsArgs {
   if (!help && v.out === undefined) throw new UsageError('--out <dir> is required');
   if (v.detector !== undefined && v.detector !== 'front' && v.detector !== 'back')
     throw new UsageError(`--detector must be 'front' or 'back', got '${v.detector}'`);
+  const keypointSource = v['keypoint-source'] ?? 'blazeface';
+  if (keypointSource !== 'blazeface' && keypointSource !== 'mesh')
+    throw new UsageError(`--keypoint-source must be 'blazeface' or 'mesh', got '${keypointSource}'`);
   return {
     inputs: positionals,
     list: v.list,
@@ -69,6 +78,7 @@ export function parseCropsArgs(argv: readonly string[]): CropsArgs {
     modelPath: v.model,
     canvas: v.canvas === undefined ? undefined : parseCanvas(v.canvas),
     detector: v.detector ?? 'front',
+    keypointSource,
     jobs: positiveInt('jobs', v.jobs ?? '1'),
     overwrite: v.overwrite === true,
     help,

@@ -17,9 +17,6 @@ import { CROPS_USAGE, type CropsArgs, parseCropsArgs } from './cropsArgs.js';
 import { UsageError } from './pipelineArgs.js';
 import { canvasCard, defaultCanvas } from './trainingCrop.js';
 
-/** Keypoints come from BlazeFace (the landmark mesh is a later option; the manifest says which). */
-const KEYPOINT_SOURCE = 'blazeface';
-
 export async function runCrops(argv: readonly string[], io: CommandIO): Promise<number> {
   const args = parseCropsArgs(argv);
   if (args.help) {
@@ -35,7 +32,8 @@ export async function runCrops(argv: readonly string[], io: CommandIO): Promise<
       `--canvas ${size.width}x${size.height} must exceed the model input ${card.inputWidth}x${card.inputHeight} ` +
         'by an even number of pixels (a whole-pixel margin on each side)',
     );
-  const canvas = canvasCard(card, size.width, size.height);
+  // The crops align from the points the command line names, whatever the card in --model says.
+  const canvas = { ...canvasCard(card, size.width, size.height), keypointSource: args.keypointSource };
   const entries = await cropEntries(args.inputs, args.list);
   const detector = { model: args.detector };
   if (args.part !== undefined)
@@ -81,7 +79,7 @@ async function writeManifest(
   const manifest = {
     format: 1,
     created_by: 'auformer crops',
-    keypoint_source: KEYPOINT_SOURCE,
+    keypoint_source: args.keypointSource,
     face: 'largest',
     detector: args.detector,
     model: { path: modelPath, name: card.name, version: card.version },
@@ -98,7 +96,7 @@ async function writeManifest(
 async function inChildren(args: CropsArgs, entries: readonly CropEntry[], dir: string): Promise<CropCounts> {
   const jobs = Math.min(args.jobs, entries.length);
   const per = Math.ceil(entries.length / jobs);
-  const forwarded = ['--detector', args.detector];
+  const forwarded = ['--detector', args.detector, '--keypoint-source', args.keypointSource];
   if (args.canvas) forwarded.push('--canvas', `${args.canvas.width}x${args.canvas.height}`);
   if (args.modelPath !== undefined) forwarded.push('--model', args.modelPath);
   const abort = new AbortController(); // the first failure stops the other workers

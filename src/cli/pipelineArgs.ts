@@ -23,6 +23,9 @@ export const PIPELINE_OPTIONS = {
   detector: { type: 'string' },
   tile: { type: 'boolean' },
   'no-track': { type: 'boolean' },
+  'no-landmarks': { type: 'boolean' },
+  'mesh-points': { type: 'string' },
+  'detect-every': { type: 'string' },
   'max-hz': { type: 'string' },
   smooth: { type: 'string' },
   events: { type: 'boolean' },
@@ -39,9 +42,14 @@ export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by 
   --fps <n>            sample n frames per second (default: every frame)
   --max-width <px>     downscale wider frames (by ffmpeg) before detection
   --max-faces <n>      at most n faces per frame (default 8)
-  --detector <name>    BlazeFace 'front' (close faces, default) or 'back' (smaller faces)
+  --detector <name>    BlazeFace 'front' (close faces, default), 'back' (smaller faces) or
+                       'full' (MediaPipe full-range: wide shots, CCTV, small distant faces)
   --tile               also detect on overlapping tiles (small faces in large frames)
   --no-track           number faces per frame instead of tracking them
+  --no-landmarks       skip the 468-point face mesh, head pose and eye/mouth geometry (on by default)
+  --mesh-points <n>    mesh points per face in .jsonl outputs: 68 (default) or 468
+  --detect-every <n>   run the face detector on every nth frame, following faces by their mesh
+                       in between (default 1: every frame)
   --max-hz <n>         score each tracked face at most n times per second of media time;
                        frames in between repeat its last values, marked held (default: every frame)
   --smooth <method>    ${SMOOTHING_METHODS.join(' | ')} (default none: raw probabilities)
@@ -66,6 +74,8 @@ export interface PipelineArgs extends FrameStagesOptions, TemporalStagesOptions 
   readonly modelOptions: OpenAUModelOptions;
   readonly detector: FaceDetectorOptions;
   readonly source: { readonly fps?: number; readonly maxWidth?: number };
+  /** Mesh points per face in JSONL outputs. */
+  readonly meshPoints: 68 | 468;
 }
 
 /** A number option, or undefined when absent; below `min` or not a number is a `UsageError`. */
@@ -90,14 +100,22 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
   for (const o of outputs) {
     if (!/\.(csv|jsonl)$/i.test(o)) throw new UsageError(`--out must end in .csv or .jsonl, got '${o}'`);
   }
-  if (v.detector !== undefined && v.detector !== 'front' && v.detector !== 'back') {
-    throw new UsageError(`--detector must be 'front' or 'back', got '${v.detector}'`);
+  if (v.detector !== undefined && !['front', 'back', 'full'].includes(v.detector)) {
+    throw new UsageError(`--detector must be 'front', 'back' or 'full', got '${v.detector}'`);
   }
   if (v.smooth !== undefined && !(SMOOTHING_METHODS as readonly string[]).includes(v.smooth)) {
     throw new UsageError(`--smooth must be one of ${SMOOTHING_METHODS.join(', ')}, got '${v.smooth}'`);
   }
   const inferUrls = parseInferUrls(v.infer, v.model, v['infer-token'] ?? v['infer-timeout']);
   const inferTimeout = num('infer-timeout', v['infer-timeout'], 0.001);
+  const meshPoints = v['mesh-points'] === undefined ? 68 : Number(v['mesh-points']);
+  if (meshPoints !== 68 && meshPoints !== 468) {
+    throw new UsageError(`--mesh-points must be 68 or 468, got '${v['mesh-points']}'`);
+  }
+  const detectEvery = int('detect-every', v['detect-every'], 1);
+  if (detectEvery !== undefined && detectEvery > 1 && v['no-landmarks']) {
+    throw new UsageError('--detect-every follows faces by their mesh: it cannot go with --no-landmarks');
+  }
   const batch = int('batch', v.batch, 1);
   const threads = int('threads', v.threads, 1);
   const maxFaces = int('max-faces', v['max-faces'], 1);
@@ -124,6 +142,8 @@ export function parsePipelineValues(v: Values, defaultOutputs: readonly string[]
       ...(maxWidth === undefined ? {} : { maxWidth }),
     },
     track: v['no-track'] ? false : {},
+    landmarks: v['no-landmarks'] ? false : detectEvery === undefined ? {} : { detectEvery },
+    meshPoints,
     infer: maxHz === undefined ? {} : { maxHzPerTrack: maxHz },
     smooth: v.smooth === undefined || v.smooth === 'none' ? false : { method: v.smooth as SmoothingMethod },
     events: v.events === true ? {} : false,

@@ -54,6 +54,8 @@ export interface ServeArgs {
   readonly inferUrls: readonly string[] | undefined;
   readonly modelOptions: OpenAUModelOptions;
   readonly hub: Omit<StreamHubOptions, 'model'>;
+  /** `--mesh-points`: mesh points per face in WebSocket frame messages. */
+  readonly meshPoints: 68 | 468;
   readonly loop: boolean;
   readonly source: { readonly maxWidth?: number; readonly fps?: number };
   readonly transport: 'tcp' | 'udp';
@@ -86,7 +88,10 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   if (!help && parsed.positionals.length === 0)
     throw new UsageError('give at least one rtsp:// URL, video file or /dev/video device');
   const { host, port } = parseAddress(v.ws ?? `${DEFAULTS.host}:${DEFAULTS.port}`);
-  const { outputs, modelPath, inferUrls, modelOptions, source, ...hub } = parsePipelineValues(v, []);
+  const { outputs, modelPath, inferUrls, modelOptions, source, meshPoints, ...hub } = parsePipelineValues(
+    v,
+    [],
+  );
   const transport = v.transport ?? DEFAULTS.transport;
   if (transport !== 'tcp' && transport !== 'udp')
     throw new UsageError(`--transport must be 'tcp' or 'udp', got '${transport}'`);
@@ -105,6 +110,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     inferUrls,
     modelOptions,
     hub,
+    meshPoints,
     loop: v.loop === true,
     source,
     transport,

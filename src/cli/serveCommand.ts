@@ -54,7 +54,12 @@ export async function runServe(argv: readonly string[], io: CommandIO): Promise<
       // --dashboard: the page and the WebSocket share one HTTP server (same origin, same port).
       dashboard = args.dashboard ? await serveDashboard({ ...address, ...token }) : undefined;
       const listenOn = dashboard === undefined ? address : { server: dashboard.server };
-      server = await serveWebSocket({ ...listenOn, model: model.card, ...token });
+      server = await serveWebSocket({
+        ...listenOn,
+        model: model.card,
+        ...token,
+        meshPoints: args.meshPoints,
+      });
       io.stderr.write(`listening on ${server.url}\n`);
       if (dashboard !== undefined) io.stderr.write(`dashboard on ${dashboard.url}\n`);
       return await run(args, hub, server, model.card, io);

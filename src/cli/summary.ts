@@ -20,6 +20,7 @@ export class Summary {
       this.events += 1;
       return;
     }
+    if (record.type !== 'frame') return;
     if (record.sourceId !== this.currentSource) {
       if (this.currentSource !== undefined) this.doneMs += this.durations.get(this.currentSource) ?? 0;
       this.currentSource = record.sourceId;

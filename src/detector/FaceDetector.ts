@@ -10,7 +10,7 @@
  * Example
  * ```ts
  * import { FaceDetector } from 'auformer-stream';
- * const detector = await FaceDetector.create({ model: 'back', tile: true });
+ * const detector = await FaceDetector.create({ model: 'full' }); // or 'back' + tile for large frames
  * const faces = await detector.detect(frame); // [{ box: { x: 812, y: 240, width: 150, ... }, score: 0.93, keypoints: [...] }]
  * await detector.dispose();
  * ```
@@ -39,7 +39,7 @@ export class FaceDetector {
   readonly options: ResolvedFaceDetectorOptions;
   private readonly session: WorkerSession;
   private readonly io: BlazeFaceIo;
-  private readonly anchors = blazeFaceAnchors();
+  private readonly anchors: Float32Array;
   /** Letterboxed input; moved to the session's worker during a run and handed back after. */
   private input: Float32Array;
   private queue: Promise<unknown> = Promise.resolve();
@@ -50,6 +50,7 @@ export class FaceDetector {
     this.io = io;
     this.options = options;
     this.inputSize = io.inputSize;
+    this.anchors = blazeFaceAnchors(io.anchorLayers);
     this.input = new Float32Array(io.inputSize * io.inputSize * 3);
   }
 

@@ -6,14 +6,29 @@
 import type { Face, Similarity } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
 import type { ModelCard } from '../types/model.js';
+import { meshAlignmentPoints } from '../landmarks/meshKeypoints.js';
 import { estimateSimilarity, invertSimilarity } from './similarity.js';
 
 /** Number of keypoints used for alignment: both eyes, nose tip, mouth centre. */
 const ALIGN_POINTS = 4;
 
-/** Frame -> crop transform that puts the face's keypoints on the card's template. */
-export function alignmentTransform(face: Face, card: ModelCard): Similarity {
-  return estimateSimilarity(face.keypoints.slice(0, ALIGN_POINTS), card.alignmentTemplate);
+/** The part of a card the warp reads: crop size and normalisation (the face mesh has its own). */
+export type CropFormat = Pick<ModelCard, 'inputWidth' | 'inputHeight' | 'mean' | 'std'>;
+
+/**
+ * Frame -> crop transform that puts the face's keypoints on the card's template: BlazeFace's
+ * first four keypoints, or the mesh's (meshKeypoints.ts) when the card's `keypointSource` is
+ * `mesh` and the face has a mesh (a face the mesh model rejected falls back to BlazeFace's).
+ */
+export function alignmentTransform(
+  face: Face,
+  card: Pick<ModelCard, 'alignmentTemplate' | 'keypointSource'>,
+): Similarity {
+  const points =
+    card.keypointSource === 'mesh' && face.landmarks
+      ? meshAlignmentPoints(face.landmarks.points)
+      : face.keypoints.slice(0, ALIGN_POINTS);
+  return estimateSimilarity(points, card.alignmentTemplate);
 }
 
 /**
@@ -23,7 +38,7 @@ export function alignmentTransform(face: Face, card: ModelCard): Similarity {
 export function warpToTensor(
   frame: Frame,
   transform: Similarity,
-  card: ModelCard,
+  card: CropFormat,
   out: Float32Array = new Float32Array(3 * card.inputWidth * card.inputHeight),
   offset = 0,
 ): Float32Array {

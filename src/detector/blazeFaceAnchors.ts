@@ -1,5 +1,6 @@
 /**
- * BlazeFace's 896 SSD anchors, as centres in [0, 1] of the detector input.
+ * BlazeFace's SSD anchors, as centres in [0, 1] of the detector input: 896 for the front and
+ * back models, 2304 for the full-range one (`FULL_RANGE_LAYERS`).
  *
  * Both vendored models (front 128x128 and back 256x256) use the same layout: a 16x16 grid with
  * 2 anchors per cell (512, output `Identity:0` / `Identity_2:0`), then an 8x8 grid with 6
@@ -21,6 +22,15 @@ export const BLAZEFACE_LAYERS: readonly AnchorLayer[] = [
   { grid: 16, perCell: 2 },
   { grid: 8, perCell: 6 },
 ];
+
+/**
+ * MediaPipe's full-range model (192x192): one 48x48 grid (stride 4) with one anchor per cell,
+ * 2304 anchors (face_detection_full_range.pbtxt: num_layers 1, strides [4], fixed_anchor_size).
+ */
+export const FULL_RANGE_LAYERS: readonly AnchorLayer[] = [{ grid: 48, perCell: 1 }];
+
+/** The anchor layouts a BlazeFace-style ONNX file may have, told apart by their output sizes. */
+export const ANCHOR_LAYOUTS: readonly (readonly AnchorLayer[])[] = [BLAZEFACE_LAYERS, FULL_RANGE_LAYERS];
 
 /** Total anchors over `layers` (896 for BlazeFace). */
 export function anchorCount(layers: readonly AnchorLayer[] = BLAZEFACE_LAYERS): number {

@@ -14,8 +14,9 @@ export interface TileOptions {
 export interface FaceDetectorOptions {
   /**
    * `'front'` (128x128, faces filling much of the frame: webcams, close-ups), `'back'`
-   * (256x256, smaller faces), or the path of a BlazeFace ONNX file with the same inputs and
-   * outputs. Defaults to `'front'`.
+   * (256x256, smaller faces), `'full'` (MediaPipe full-range, 192x192, 2304 anchors: wide shots,
+   * CCTV, faces down to about 1/20 of the frame), or the path of a BlazeFace ONNX file with the
+   * same inputs and outputs. Defaults to `'front'`.
    */
   readonly model?: BlazeFaceModelName | (string & {});
   /** Faces scoring below this (in [0, 1]) are dropped. Defaults to 0.5 (use 0.75 with `tile`: more passes, more false positives). */
@@ -77,7 +78,7 @@ export function resolveFaceDetectorOptions(options: FaceDetectorOptions = {}): R
   const o = { ...DEFAULTS, ...options };
   if (typeof o.model !== 'string' || o.model.length === 0) {
     throw new OptionError(
-      `FaceDetector option 'model' must be 'front', 'back' or the path of an ONNX file, got ${String(o.model)}.`,
+      `FaceDetector option 'model' must be 'front', 'back', 'full' or the path of an ONNX file, got ${String(o.model)}.`,
     );
   }
   if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) {

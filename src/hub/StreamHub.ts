@@ -27,6 +27,7 @@
  */
 import { type Observable, Subject, type Subscription, takeUntil, tap } from 'rxjs';
 import { FaceDetector } from '../detector/FaceDetector.js';
+import { FaceMesh } from '../landmarks/FaceMesh.js';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { OptionError } from '../errors.js';
 import type { Frame } from '../types/frame.js';
@@ -86,6 +87,7 @@ export class StreamHub {
     private readonly detector: FaceDetector,
     private readonly ownsDetector: boolean,
     private readonly preview: PreviewEncoder | undefined,
+    private readonly ownedMesh: FaceMesh | undefined,
   ) {
     this.previews = preview?.images ?? new Subject<PreviewImage>().asObservable();
   }
@@ -97,7 +99,20 @@ export class StreamHub {
     const shared = options.detector instanceof FaceDetector ? options.detector : undefined;
     const detector =
       shared ?? (await FaceDetector.create(options.detector as FaceDetectorOptions | undefined));
-    return new StreamHub(pipeline, detector, shared === undefined, encoder);
+    // One mesh for every source: faces of frames from different cameras share its batches.
+    const { landmarks } = pipeline;
+    const ownedMesh =
+      landmarks === false || landmarks.mesh
+        ? undefined
+        : await FaceMesh.create(landmarks).catch(async (error: unknown) => {
+            if (!shared) await detector.dispose();
+            throw error;
+          });
+    const withMesh =
+      landmarks === false
+        ? pipeline
+        : { ...pipeline, landmarks: { ...landmarks, mesh: landmarks.mesh ?? (ownedMesh as FaceMesh) } };
+    return new StreamHub(withMesh, detector, shared === undefined, encoder, ownedMesh);
   }
 
   /** The ids of the sources added and not removed (ended and failed ones included). */
@@ -139,8 +154,18 @@ export class StreamHub {
         this.preview?.offer(sourceId, frame); // synchronous: retains the frame it encodes
       }),
     );
-    const { model, track, infer, smooth, events, maxInFlight } = this.options;
-    const config = { sourceId, model, detector: this.detector, track, infer, smooth, events, maxInFlight };
+    const { model, track, infer, smooth, events, landmarks, maxInFlight } = this.options;
+    const config = {
+      sourceId,
+      model,
+      detector: this.detector,
+      track,
+      infer,
+      smooth,
+      events,
+      landmarks,
+      maxInFlight,
+    };
     entry.pipeline = livePipeline(counted, { ...config, metrics: entry.metrics }).subscribe({
       next: (record) => this.records$.next(record),
       error: (error: unknown) => {
@@ -190,7 +215,7 @@ export class StreamHub {
 
   /**
    * Removes every source, waits (up to 5 s) for their frames in flight, completes `records`,
-   * `status` and `previews` (running preview encodes are stopped), and disposes the hub's own detector. Idempotent.
+   * `status` and `previews` (running preview encodes are stopped), and disposes the hub's own detector and face mesh. Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -206,6 +231,7 @@ export class StreamHub {
     this.records$.complete();
     this.status$.complete();
     if (this.ownsDetector) await this.detector.dispose();
+    await this.ownedMesh?.dispose();
   }
 
   private report(

@@ -20,6 +20,7 @@ import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { DetectEventsOptions } from '../operators/detectEvents.js';
 import type { InferAUsOptions } from '../operators/inferAUs.js';
 import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
+import type { LandmarkFacesOptions } from '../operators/landmarkFaces.js';
 import { frameStages, temporalStages } from '../operators/stages.js';
 import type { TrackFacesOptions } from '../operators/trackFaces.js';
 import type { Frame } from '../types/frame.js';
@@ -36,6 +37,8 @@ export interface LivePipelineConfig {
   readonly infer: InferAUsOptions;
   readonly smooth: SmoothAUsOptions | false;
   readonly events: DetectEventsOptions | false;
+  /** Mesh options with the hub's shared `FaceMesh`, or `false`. */
+  readonly landmarks: (LandmarkFacesOptions & { readonly detectEvery?: number }) | false;
   /** Frames between the entry and their result before new ones are dropped. */
   readonly maxInFlight: number;
   readonly metrics: SourceMetricsRecorder;

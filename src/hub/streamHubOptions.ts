@@ -7,6 +7,7 @@ import { OptionError } from '../errors.js';
 import type { AUInferenceModel } from '../model/auInferenceModel.js';
 import type { DetectEventsOptions } from '../operators/detectEvents.js';
 import type { InferAUsOptions } from '../operators/inferAUs.js';
+import type { LandmarkFacesOptions } from '../operators/landmarkFaces.js';
 import type { SmoothAUsOptions } from '../operators/smoothAUs.js';
 import { resolveTrackFacesOptions, type TrackFacesOptions } from '../operators/trackFaces.js';
 import type { PreviewOptions } from './PreviewEncoder.js';
@@ -24,6 +25,12 @@ export interface StreamHubOptions {
   readonly smooth?: SmoothAUsOptions | false;
   /** Episode detection options, or `false`. Defaults to `false`. */
   readonly events?: DetectEventsOptions | false;
+  /**
+   * Face mesh, pose and geometry (`landmarkFaces` options), or `false`. Defaults to `{}` (on).
+   * The hub creates one `FaceMesh` for all its sources (unless `mesh` is given, which stays
+   * yours), so their faces run in shared batches.
+   */
+  readonly landmarks?: (LandmarkFacesOptions & { readonly detectEvery?: number }) | false;
   /** Frames per source between the entry and their result before new ones are dropped. Defaults to 2. */
   readonly maxInFlight?: number;
   /**
@@ -38,6 +45,7 @@ const DEFAULTS = {
   infer: {},
   smooth: false,
   events: false,
+  landmarks: {},
   maxInFlight: 2,
   preview: false,
 } as const;
@@ -60,6 +68,6 @@ export function resolveStreamHubOptions(options: StreamHubOptions): {
     );
   }
   if (o.track !== false) resolveTrackFacesOptions(o.track);
-  const { model, track, infer, smooth, events, maxInFlight } = o;
-  return { pipeline: { model, track, infer, smooth, events, maxInFlight }, preview: o.preview };
+  const { model, track, infer, smooth, events, landmarks, maxInFlight } = o;
+  return { pipeline: { model, track, infer, smooth, events, landmarks, maxInFlight }, preview: o.preview };
 }

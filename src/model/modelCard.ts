@@ -81,6 +81,11 @@ export function cardFromMetadata(props: Readonly<Record<string, string>>, path: 
       ? auNames.map(() => 0.5)
       : numbers(path, json(path, props, 'thresholds'), 'thresholds', auNames.length);
 
+  const keypointSource = props['keypoint_source'] ?? 'blazeface';
+  if (keypointSource !== 'blazeface' && keypointSource !== 'mesh') {
+    throw fail(path, `metadata 'keypoint_source' must be 'blazeface' or 'mesh', got '${keypointSource}'`);
+  }
+
   const inputDtype = props['input_dtype'] ?? 'float32';
   if (inputDtype !== 'float32' && inputDtype !== 'uint8') {
     throw fail(path, `metadata 'input_dtype' must be "float32" or "uint8", got ${JSON.stringify(inputDtype)}`);
@@ -94,6 +99,7 @@ export function cardFromMetadata(props: Readonly<Record<string, string>>, path: 
     mean,
     std,
     alignmentTemplate,
+    keypointSource,
     thresholds,
     trainingData: props['training_data'] ?? 'unknown',
     licence: props['licence'] ?? 'unknown',

@@ -103,6 +103,9 @@ function toFrameResult(aligned: AlignedFrame, outcomes: FaceOutcome[]): FrameRes
         box: face.box,
         score: face.score,
         keypoints: face.keypoints,
+        ...(face.landmarks ? { landmarks: face.landmarks } : {}),
+        ...(face.pose ? { pose: face.pose } : {}),
+        ...(face.geometry ? { geometry: face.geometry } : {}),
         aus,
         ...(held ? { held } : {}),
       };

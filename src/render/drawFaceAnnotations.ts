@@ -1,6 +1,7 @@
 /**
  * Draws one frame's results on its picture: per face a box in the track's colour, the track
- * id above it, the 6 keypoints, and an AU panel (one bar per AU, its probability, active AUs
+ * id above it, the face mesh's contours and pose axes (when `landmarkFaces` ran), the 6
+ * keypoints, and an AU panel (one bar per AU, its probability, active AUs
  * highlighted) beside the box.
  *
  * ```
@@ -17,6 +18,7 @@
  * frame edges. Panels are drawn before every box, so
  * boxes, ids and keypoints stay visible when faces are close.
  */
+import { drawFaceMesh } from '../landmarks/drawFaceMesh.js';
 import type { FaceResult } from '../types/result.js';
 import { CHAR_HEIGHT, drawText, textWidth } from './bitmapFont.js';
 import { drawDot } from './drawLine.js';
@@ -30,6 +32,8 @@ export interface FaceAnnotationOptions {
   readonly thresholds?: readonly number[];
   /** Draw the AU panel. Defaults to true. */
   readonly panel?: boolean;
+  /** Draw mesh contours and pose axes of faces that have them (drawFaceMesh.ts). Defaults to true. */
+  readonly mesh?: boolean;
 }
 
 /** Box line width at text scale 1, in pixels. */
@@ -46,6 +50,8 @@ export function drawFaceAnnotations(
   const scale = Math.max(1, Math.round(image.height / 360));
   // Panels first: where faces are close, a panel may cover a neighbour, but never its box.
   if (options.panel !== false) for (const face of faces) drawPanel(image, face, options, scale);
+  // Meshes next, under every box: a face outline often runs along its box edges.
+  if (options.mesh !== false) for (const face of faces) drawFaceMesh(image, face, scale);
   for (const face of faces) {
     const color = trackColor(face.trackId);
     strokeRect(image, face.box, color, BOX_THICKNESS * scale);

@@ -100,6 +100,7 @@ export function createTrackSummary(options: TrackSummaryOptions): TrackSummaryCo
         if (t && i !== undefined) t.episodes[i]! += 1;
         return;
       }
+      if (record.type !== 'frame') return;
       tick(record);
       for (const face of record.faces) addFace(record, face);
     },

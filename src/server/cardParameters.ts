@@ -27,6 +27,7 @@ const ENTRIES: { readonly [K in keyof Required<ModelCard>]: (card: ModelCard) =>
   licence: (c) => ['licence', c.licence],
   description: (c) => ['description', c.description],
   inputDtype: (c) => ['input_dtype', c.inputDtype ?? 'float32'],
+  keypointSource: (c) => ['keypoint_source', c.keypointSource],
   untrained: (c) => ['untrained', String(c.untrained)],
 };
 

@@ -8,6 +8,7 @@
  */
 import { KEYPOINT_NAMES } from '../types/face.js';
 import type { FaceResult, FrameResult } from '../types/result.js';
+import { LANDMARK_COLUMNS, landmarkCells } from './landmarkColumns.js';
 import { DECIMALS, roundTo } from './roundRecord.js';
 
 /** What decides the AU columns of a CSV file. */
@@ -20,6 +21,8 @@ export interface CsvLayout {
   readonly smoothed: boolean;
   /** `auformer` (ours, default) or `openface` (OpenFace 2.2's columns we can fill, `, ` separated). */
   readonly style: CsvStyle;
+  /** Adds the landmark, pose and geometry columns (landmarkColumns.ts) after the AU columns. */
+  readonly landmarks: boolean;
 }
 
 /** The column layouts `toCsv` writes (docs/output-formats.md). */
@@ -50,6 +53,7 @@ export function csvColumns(layout: CsvLayout): string[] {
     ...au('p'),
     ...au('c'),
     ...(layout.smoothed ? au('s') : []),
+    ...(layout.landmarks ? LANDMARK_COLUMNS : []),
   ];
 }
 
@@ -82,6 +86,7 @@ function faceRow(frame: FrameResult, face: FaceResult, layout: CsvLayout): strin
   const p = layout.auNames.map((name) => prob(face.aus[name]));
   const c = layout.auNames.map((name, i) => activeCell(face, name, layout.thresholds[i] ?? 0.5));
   const s = layout.smoothed ? layout.auNames.map((name) => prob(face.smoothed?.[name])) : [];
+  const landmarks = layout.landmarks ? landmarkCells(face, (v, kind) => num(v, DECIMALS[kind])) : [];
   return line([
     frameNumber(frame),
     face.trackId,
@@ -100,6 +105,7 @@ function faceRow(frame: FrameResult, face: FaceResult, layout: CsvLayout): strin
     ...p,
     ...c,
     ...s,
+    ...landmarks,
   ]);
 }
 

@@ -20,6 +20,12 @@ export const DECIMALS = {
   milliseconds: 3,
   /** OpenFace's `timestamp` column, in seconds. */
   seconds: 3,
+  /** Head pose in radians (CSV `pose_R*`): 1e-4 rad is 0.006 degrees. */
+  radians: 4,
+  /** Head pose in degrees (JSONL `pose`). */
+  degrees: 2,
+  /** Geometry ratios (eye and mouth openness over the inter-ocular distance). */
+  ratio: 4,
 } as const;
 
 /**
@@ -36,6 +42,14 @@ export function roundTo(value: number, decimals: number): number {
 
 /** A copy of `record` with every known number rounded per `DECIMALS`. */
 export function roundRecord(record: AnalysisRecord): AnalysisRecord {
+  if (record.type === 'blink') {
+    return {
+      ...record,
+      startMs: ms(record.startMs),
+      endMs: ms(record.endMs),
+      minOpenFraction: roundTo(record.minOpenFraction, DECIMALS.ratio),
+    };
+  }
   return record.type === 'frame' ? roundFrame(record) : roundEvent(record);
 }
 

@@ -31,6 +31,7 @@ import type { SourceInfo } from '../types/frame.js';
 import { ClientConnection } from './ws/clientConnection.js';
 import type { DropReason } from './ws/protocol.js';
 import { lazyEncoder } from './ws/encoding.js';
+import { landmarksForFile } from './landmarkRecord.js';
 import {
   SCHEMA_VERSION,
   type ServerMessage,
@@ -171,7 +172,9 @@ export async function serveWebSocket(options?: ServeWebSocketOptions): Promise<W
     publish(record) {
       if (closing !== undefined) return 0;
       counters.recordsPublished += 1;
-      return broadcast(record, record.sourceId);
+      // Meshes travel compact, as in JSONL (68 [x, y, z] points by default, 0.1 px).
+      const wire = landmarksForFile(record, opts.meshPoints, true);
+      return broadcast(wire, record.sourceId);
     },
     publishPreview(preview) {
       return broadcast({ ...preview, type: 'preview' }, preview.sourceId);

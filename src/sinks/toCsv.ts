@@ -48,6 +48,12 @@ export interface CsvOptions {
   readonly thresholds?: readonly number[];
   /** Adds the `AUxx_s` columns (smoothed probability from `smoothAUs`). Defaults to false. */
   readonly smoothed?: boolean;
+  /**
+   * Adds the landmark, pose and geometry columns (`pose_Rx..`, `x_0..x_67`, `y_0..y_67`; empty
+   * for faces without a mesh) after the AU columns. Defaults to false (header-compatible with
+   * earlier files); `auformer analyze` turns it on unless `--no-landmarks`.
+   */
+  readonly landmarks?: boolean;
   /** Rows kept in memory between writes to the file. Defaults to 64 (lines). */
   readonly flushEveryLines?: number;
   /**
@@ -61,6 +67,7 @@ export interface CsvOptions {
 const DEFAULTS = {
   threshold: 0.5,
   smoothed: false,
+  landmarks: false,
   flushEveryLines: 64,
   style: 'auformer',
 } as const;
@@ -108,5 +115,11 @@ function csvLayout(path: string, options: CsvOptions): CsvLayout {
   if (!STYLES.includes(style)) {
     throw new OptionError(`toCsv: style must be one of ${STYLES.join(', ')}, got '${String(style)}'.`);
   }
-  return { auNames, thresholds, smoothed: options.smoothed ?? DEFAULTS.smoothed, style };
+  return {
+    auNames,
+    thresholds,
+    smoothed: options.smoothed ?? DEFAULTS.smoothed,
+    style,
+    landmarks: options.landmarks ?? DEFAULTS.landmarks,
+  };
 }

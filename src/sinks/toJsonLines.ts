@@ -33,6 +33,7 @@ import { OptionError } from '../errors.js';
 import type { AnalysisRecord } from '../types/result.js';
 import { jsonLinesHeader, type JsonLinesHeaderInput } from './jsonLinesHeader.js';
 import { recordSink } from './recordSink.js';
+import { landmarksForFile, type MeshPointCount } from './landmarkRecord.js';
 import { roundRecord, roundSummary } from './roundRecord.js';
 import { createTrackSummary, type TrackSummaryCollector } from '../report/trackSummary.js';
 
@@ -58,9 +59,15 @@ export interface JsonLinesOptions {
    * Defaults to false.
    */
   readonly summary?: boolean;
+  /**
+   * Mesh points written per face: 68 (OpenFace's 68-point scheme, from the documented map) or
+   * all 468 (MediaPipe order). Defaults to 68.
+   */
+  readonly meshPoints?: MeshPointCount;
 }
 
 const DEFAULTS = {
+  meshPoints: 68,
   round: true,
   flushEveryLines: 64,
 } as const;
@@ -73,6 +80,10 @@ export function toJsonLines(
   const header = options.header;
   const round = options.round ?? DEFAULTS.round;
   const flushEveryLines = options.flushEveryLines ?? DEFAULTS.flushEveryLines;
+  const meshPoints = options.meshPoints ?? DEFAULTS.meshPoints;
+  if (meshPoints !== 68 && meshPoints !== 468) {
+    throw new OptionError(`toJsonLines: meshPoints must be 68 or 468, got ${String(meshPoints)}.`);
+  }
   if (typeof path !== 'string' || path.length === 0) {
     throw new OptionError('toJsonLines: path must be a non-empty file path, e.g. "results.jsonl".');
   }
@@ -102,7 +113,8 @@ export function toJsonLines(
     },
     lines: (record) => {
       summary?.add(record);
-      return [JSON.stringify(round ? roundRecord(record) : record)];
+      const out = landmarksForFile(record, meshPoints, round);
+      return [JSON.stringify(round ? roundRecord(out) : out)];
     },
     footer: () =>
       summary ? [JSON.stringify({ type: 'summary', tracks: summary.tracks().map(roundSummary) })] : [],

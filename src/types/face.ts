@@ -1,3 +1,5 @@
+import type { FaceGeometry, FaceLandmarks, HeadPose } from './landmarks.js';
+
 /** A point in pixels of the frame (or of the crop, where stated). */
 export interface Point {
   readonly x: number;
@@ -36,6 +38,12 @@ export interface Face {
   readonly keypoints: readonly Point[];
   /** Stable per-person id within a source, set by `trackFaces`. */
   readonly trackId?: number;
+  /** The 468-point mesh, set by `landmarkFaces`. */
+  readonly landmarks?: FaceLandmarks;
+  /** Head rotation from the mesh, set by `landmarkFaces`. */
+  readonly pose?: HeadPose;
+  /** Eye and mouth geometry from the mesh, set by `landmarkFaces`. */
+  readonly geometry?: FaceGeometry;
 }
 
 /**

@@ -1,5 +1,8 @@
 import type { Point } from './face.js';
 
+/** The keypoints an AU model's crops are aligned from (see `ModelCard.keypointSource`). */
+export type KeypointSource = 'blazeface' | 'mesh';
+
 /**
  * Everything the SDK needs to run an AUFormer ONNX model. It is read from the ONNX file's
  * `metadata_props` (see docs/model-card.md), never duplicated in TypeScript.
@@ -20,6 +23,12 @@ export interface ModelCard {
    * mouth centre (BlazeFace keypoints 0..3).
    */
   readonly alignmentTemplate: readonly Point[];
+  /**
+   * Which points the crop was aligned from in training, and so must be at inference: `blazeface`
+   * (the detector's eye, nose and mouth keypoints) or `mesh` (eye-contour centres, nose tip and
+   * inner-lip centre of the 468-point mesh). Metadata `keypoint_source`; `blazeface` when absent.
+   */
+  readonly keypointSource: KeypointSource;
   /** Per-AU activation thresholds on the probability; 0.5 for each when the card has none. */
   readonly thresholds: readonly number[];
   readonly trainingData: string;

@@ -1,4 +1,5 @@
 import type { Box, Point } from './face.js';
+import type { BlinkEvent, FaceGeometry, FaceLandmarks, HeadPose } from './landmarks.js';
 
 /**
  * Why a frame has (or has no) faces: `ok` (faces scored), `no-face`, or `dropped` (a live
@@ -29,6 +30,12 @@ export interface FaceResult {
   readonly baseline?: AUValues;
   /** Value minus `baseline`, in [-1, 1] (set by `baseline`). */
   readonly relative?: AUValues;
+  /** The 468-point mesh (set by `landmarkFaces`; file sinks write the 68-point subset by default). */
+  readonly landmarks?: FaceLandmarks;
+  /** Head rotation in degrees (set by `landmarkFaces`). */
+  readonly pose?: HeadPose;
+  /** Eye and mouth geometry, not AUs (set by `landmarkFaces`). */
+  readonly geometry?: FaceGeometry;
 }
 
 /** One record per decoded frame, also when no face was found. */
@@ -67,4 +74,4 @@ export interface AUEvent {
  * `detectEvents` is in the pipeline. Sinks pass every record through and write the kinds they
  * handle.
  */
-export type AnalysisRecord = FrameResult | AUEvent;
+export type AnalysisRecord = FrameResult | AUEvent | BlinkEvent;

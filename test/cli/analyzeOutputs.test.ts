@@ -130,7 +130,12 @@ describe('auformer analyze outputs', () => {
     assert.equal(run.code, 0, run.stderr);
     const text = await readFile(csv, 'utf8');
     const header = text.split('\n')[0]!;
-    assert.match(header, /^frame, face_id, timestamp, confidence, success, AU01_c, AU02_c, AU04_c, /);
+    // OpenFace's order: pose and the 68 2-D landmarks (from the face mesh) come before the AUs.
+    assert.match(
+      header,
+      /^frame, face_id, timestamp, confidence, success, pose_Rx, pose_Ry, pose_Rz, x_0, x_1, /,
+    );
+    assert.match(header, /, x_67, y_0, .*, y_67, AU01_c, AU02_c, AU04_c, /);
     assert.doesNotMatch(header, /_r\b|_p\b|source_id/);
     const rows = parseCsv(text, ', ');
     assert.equal(rows.length, 30);
@@ -142,6 +147,7 @@ describe('auformer analyze outputs', () => {
       ],
     );
     assert.ok(rows.every((r) => r['AU12_c'] === '0' || r['AU12_c'] === '1'));
+    assert.ok(rows.every((r) => Math.abs(Number(r['pose_Rz'])) < Math.PI && Number(r['x_8']) > 0));
     const bad = await cli(['analyze', '--sample', '--csv-style', 'excel']);
     assert.equal(bad.code, 2);
     assert.ok((await stat(csv)).size > 0);

@@ -3,14 +3,18 @@
  * schema version. Documented for client authors in docs/websocket.md.
  *
  * Records travel unwrapped: a `FrameResult` is the message `{ type: 'frame', ... }` and an
- * `AUEvent` is `{ type: 'event', ... }`, so a client switches on `type` for everything.
+ * `AUEvent` is `{ type: 'event', ... }` and a `BlinkEvent` `{ type: 'blink', ... }`, so a client
+ * switches on `type` for everything.
  */
 import type { ModelCard } from '../../types/model.js';
 import type { SourceInfo } from '../../types/frame.js';
 import type { AnalysisRecord } from '../../types/result.js';
 
-/** Bumped on any incompatible change to a message below. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped on any incompatible change to a message below. 2: `frame` faces carry `landmarks`
+ * (`LandmarksRecord`: 68 or 468 `[x, y, z]` points), `pose` and `geometry`; `blink` records.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** `msgpack` (binary frames, standard MessagePack maps) or `json` (text frames). */
 export type WireEncoding = 'msgpack' | 'json';

@@ -1,6 +1,7 @@
 /**
  * Options of `serveWebSocket`, their defaults (one `DEFAULTS` const) and their validation.
  */
+import type { MeshPointCount } from '../landmarkRecord.js';
 import type { Server as HttpServer } from 'node:http';
 import { OptionError } from '../../errors.js';
 import type { ModelCard } from '../../types/model.js';
@@ -39,6 +40,11 @@ export interface ServeWebSocketOptions {
   closeTimeoutMs?: number;
   /** Sent in the hello message. Defaults to none (`model: null`). */
   model?: ModelCard;
+  /**
+   * Mesh points per face in `frame` messages: 68 (the documented 468 -> 68 map) or 468, as
+   * compact `[x, y, z]` triples (the JSONL form, docs/websocket.md). Defaults to 68.
+   */
+  meshPoints?: MeshPointCount;
 }
 
 export type ResolvedServeOptions = Required<
@@ -57,6 +63,7 @@ export const DEFAULTS = {
   maxQueuedBytes: 4 * 1024 * 1024,
   maxInvalidMessages: 10,
   closeTimeoutMs: 5_000,
+  meshPoints: 68,
 } as const satisfies Partial<ServeWebSocketOptions>;
 
 /** Merges `options` over `DEFAULTS`; throws `OptionError` naming the offending option. */
@@ -68,6 +75,11 @@ export function resolveServeOptions(options: ServeWebSocketOptions = {}): Resolv
   }
   const resolved: ResolvedServeOptions = { ...DEFAULTS, ...withoutUndefined(options) };
   const { port, path, encoding, token, allowedOrigins } = resolved;
+  if (resolved.meshPoints !== 68 && resolved.meshPoints !== 468) {
+    throw new OptionError(
+      `serveWebSocket: "meshPoints" must be 68 or 468, got ${String(resolved.meshPoints)}.`,
+    );
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OptionError(
       `serveWebSocket: "port" must be an integer in 0..65535 (0 = any free port), got ${String(port)}.`,
