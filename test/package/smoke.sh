@@ -24,7 +24,7 @@ tarball="$work/auformer-stream-$version.tgz"
 [[ -f "$tarball" ]] || fail "npm pack made no $tarball"
 listing="$(tar -tzf "$tarball")"
 for want in package/dist/index.js package/dist/index.d.ts package/dist/cli/main.js \
-  package/models/auformer-tiny.onnx package/assets/sample/faces.mp4 package/NOTICE package/LICENSE; do
+  package/models/auformer-tiny.onnx package/assets/facemesh/face_landmark.onnx package/assets/sample/faces.mp4 package/NOTICE package/LICENSE; do
   grep -qx "$want" <<<"$listing" || fail "tarball lacks $want"
 done
 if grep -E '\.map$|parity\.json$|^package/(test|bench|model|src|scripts)/' <<<"$listing"; then
