@@ -72,6 +72,9 @@ export async function startWorker(url: string, options: ArchiveWorkerOptions = {
         ...common,
         concurrency: o.concurrency,
         useWorkerThreads: false,
+        // BullMQ rewrites inherited --inspect* flags to `=<port>`, which Node 24 rejects for
+        // --inspect-publish-uid (set by its test runner): the children get no inspector flags.
+        workerForkOptions: { execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')) },
       })
     : new bullmq.Worker(
         partsQueueName(name),
