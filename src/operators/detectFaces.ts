@@ -25,12 +25,12 @@
  * ```
  * @see docs/detector.md
  */
-import { type OperatorFunction, concatMap, defer, finalize, from, ignoreElements, map, merge } from 'rxjs';
+import { type OperatorFunction, defer, finalize, from, ignoreElements, merge } from 'rxjs';
 import { FaceDetector } from '../detector/FaceDetector.js';
 import { resolveFaceDetectorOptions, type FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import type { Frame } from '../types/frame.js';
 import type { FrameFaces } from '../types/pipeline.js';
-import { retainFrame } from './frameLease.js';
+import { concatMapRetained } from './frameLease.js';
 
 export function detectFaces(
   detectorOrOptions: FaceDetector | FaceDetectorOptions = {},
@@ -41,30 +41,20 @@ export function detectFaces(
   return (source) =>
     defer(() => {
       const ready = shared ? Promise.resolve(shared) : FaceDetector.create(options);
-      // Releases of frames still queued or in flight, run on teardown so none leaks a lease.
-      const pending = new Set<() => void>();
       const faces$ = source.pipe(
-        map((frame) => {
-          const release = retainFrame(frame);
-          pending.add(release);
-          return { frame, release };
-        }),
-        concatMap(({ frame, release }) =>
-          from(ready.then((detector) => detector.detect(frame))).pipe(
-            map((faces): FrameFaces => ({ frame, faces })),
-            finalize(() => {
-              pending.delete(release);
-              release();
-            }),
-          ),
+        concatMapRetained(
+          (frame: Frame) => frame,
+          (frame) =>
+            ready.then(async (detector): Promise<FrameFaces> => ({
+              frame,
+              faces: await detector.detect(frame),
+            })),
         ),
       );
       // Surfaces a model that fails to load before any frame arrives (live sources may be slow).
       const loadError$ = from(ready).pipe(ignoreElements());
       return merge(faces$, loadError$).pipe(
         finalize(() => {
-          for (const release of pending) release();
-          pending.clear();
           if (!shared) void ready.then((detector) => detector.dispose()).catch(reportDisposeError);
         }),
       );

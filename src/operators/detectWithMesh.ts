@@ -21,7 +21,7 @@
  * ```
  * @see docs/landmarks.md
  */
-import { type OperatorFunction, concatMap, defer, finalize, from, ignoreElements, map, merge } from 'rxjs';
+import { type OperatorFunction, defer, finalize, from, ignoreElements, merge } from 'rxjs';
 import { FaceDetector } from '../detector/FaceDetector.js';
 import type { FaceDetectorOptions } from '../detector/faceDetectorOptions.js';
 import { OptionError } from '../errors.js';
@@ -32,7 +32,7 @@ import type { Face } from '../types/face.js';
 import type { Frame } from '../types/frame.js';
 import type { FaceLandmarks } from '../types/landmarks.js';
 import type { FrameFaces } from '../types/pipeline.js';
-import { retainFrame } from './frameLease.js';
+import { concatMapRetained } from './frameLease.js';
 import { withLandmarks, type LandmarkFacesOptions } from './landmarkFaces.js';
 
 export interface DetectWithMeshOptions extends LandmarkFacesOptions {
@@ -91,28 +91,11 @@ export function detectWithMesh(options: DetectWithMeshOptions = {}): OperatorFun
         return { frame, faces };
       };
 
-      const pending = new Set<() => void>();
-      const faces$ = source.pipe(
-        map((frame) => {
-          const release = retainFrame(frame);
-          pending.add(release);
-          return { frame, release };
-        }),
-        concatMap(({ frame, release }) =>
-          from(step(frame)).pipe(
-            finalize(() => {
-              pending.delete(release);
-              release();
-            }),
-          ),
-        ),
-      );
+      const faces$ = source.pipe(concatMapRetained((frame: Frame) => frame, step));
       // Surfaces a model that fails to load before any frame arrives (live sources may be slow).
       const loadError$ = from(Promise.all([detector, mesh])).pipe(ignoreElements());
       return merge(faces$, loadError$).pipe(
         finalize(() => {
-          for (const release of pending) release();
-          pending.clear();
           if (!sharedDetector) void detector.then((d) => d.dispose()).catch(warn);
           if (!options.mesh) void mesh.then((m) => m.dispose()).catch(warn);
         }),

@@ -10,6 +10,7 @@
  *
  * Frames that every stage handles synchronously are free as soon as `next()` returns.
  */
+import { concatMap, defer, finalize, from, map, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../types/frame.js';
 
 interface Lease {
@@ -57,4 +58,38 @@ function releaseOnce(frame: Frame): void {
     leases.delete(frame);
     lease.onFree();
   }
+}
+
+/**
+ * An async stage over frames, kept back-pressured: each item's frame is retained from its
+ * arrival until `step`'s result for it has been emitted; results come in input order, one step
+ * at a time; unsubscribing releases the frames still queued or in flight, so none leaks a lease.
+ */
+export function concatMapRetained<T, R>(
+  frameOf: (item: T) => Frame,
+  step: (item: T) => Promise<R>,
+): OperatorFunction<T, R> {
+  return (source) =>
+    defer(() => {
+      const pending = new Set<() => void>();
+      return source.pipe(
+        map((item) => {
+          const release = retainFrame(frameOf(item));
+          pending.add(release);
+          return { item, release };
+        }),
+        concatMap(({ item, release }) =>
+          from(step(item)).pipe(
+            finalize(() => {
+              pending.delete(release);
+              release();
+            }),
+          ),
+        ),
+        finalize(() => {
+          for (const release of pending) release();
+          pending.clear();
+        }),
+      );
+    });
 }

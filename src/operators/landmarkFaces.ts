@@ -22,7 +22,7 @@
  * ```
  * @see docs/landmarks.md
  */
-import { type OperatorFunction, concatMap, defer, finalize, from, ignoreElements, map, merge } from 'rxjs';
+import { type OperatorFunction, defer, finalize, from, ignoreElements, merge } from 'rxjs';
 import { OptionError } from '../errors.js';
 import { faceGeometry } from '../landmarks/faceGeometry.js';
 import { FaceMesh, type FaceMeshOptions } from '../landmarks/FaceMesh.js';
@@ -31,7 +31,7 @@ import { headPose } from '../landmarks/headPose.js';
 import type { Face } from '../types/face.js';
 import type { FaceLandmarks } from '../types/landmarks.js';
 import type { FrameFaces } from '../types/pipeline.js';
-import { retainFrame } from './frameLease.js';
+import { concatMapRetained } from './frameLease.js';
 
 export interface LandmarkFacesOptions extends FaceMeshOptions {
   /** A shared `FaceMesh` (its lifecycle stays with the caller); otherwise one is created per subscription. */
@@ -58,30 +58,20 @@ export function landmarkFaces(options: LandmarkFacesOptions = {}): OperatorFunct
   return (source) =>
     defer(() => {
       const ready = options.mesh ? Promise.resolve(options.mesh) : FaceMesh.create(options);
-      const pending = new Set<() => void>();
       const out$ = source.pipe(
-        map((item) => {
-          const release = retainFrame(item.frame);
-          pending.add(release);
-          return { item, release };
-        }),
-        concatMap(({ item: { frame, faces }, release }) =>
-          from(ready.then((mesh) => mesh.landmarks(frame, faces.map(roiFromDetection)))).pipe(
-            map((meshes): FrameFaces => ({
+        concatMapRetained(
+          (item: FrameFaces) => item.frame,
+          async ({ frame, faces }): Promise<FrameFaces> => {
+            const meshes = await (await ready).landmarks(frame, faces.map(roiFromDetection));
+            return {
               frame,
               faces: faces.map((face, i) => withLandmarks(face, meshes[i] as FaceLandmarks, minPresence)),
-            })),
-            finalize(() => {
-              pending.delete(release);
-              release();
-            }),
-          ),
+            };
+          },
         ),
       );
       return merge(out$, from(ready).pipe(ignoreElements())).pipe(
         finalize(() => {
-          for (const release of pending) release();
-          pending.clear();
           if (!options.mesh) void ready.then((mesh) => mesh.dispose()).catch(reportDisposeError);
         }),
       );
