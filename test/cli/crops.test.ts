@@ -11,7 +11,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { DEFAULT_MODEL_PATH, alignFaces, detectFaces, fromImages, readModelCard } from '../../src/index.js';
 import type { Frame } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
-import { PHOTOS_DIR, SYSTEM_FFMPEG, makeTempDir, run } from '../helpers/media.js';
+import { SYSTEM_FFMPEG, makeFaceFrames, makeTempDir, run } from '../helpers/media.js';
 
 /** x, y, side of one face per photo (BlazeFace 'back' on the full photos). */
 const FACES = [
@@ -29,19 +29,7 @@ describe('auformer crops (CLI)', { timeout: 120_000 }, () => {
   before(async () => {
     temp = await makeTempDir();
     frames = join(temp.dir, 'frames');
-    await run('mkdir', ['-p', frames]);
-    for (const [photo, x, y, side] of FACES) {
-      const crop = `crop=${side * 3}:${side * 3}:${x - side}:${y - side},scale=320:320`;
-      await run(SYSTEM_FFMPEG, [
-        '-v',
-        'error',
-        '-i',
-        join(PHOTOS_DIR, `sample${photo}.jpg`),
-        '-vf',
-        crop,
-        join(frames, `face${photo}.jpg`),
-      ]);
-    }
+    await makeFaceFrames(frames, FACES);
     await run(SYSTEM_FFMPEG, [
       '-v',
       'error',

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -222,4 +222,21 @@ export function useTempMediaDir(): { readonly dir: string } {
     assert.equal(await waitForNoFfmpeg(), 0, 'no ffmpeg child left');
   });
   return state;
+}
+
+/**
+ * Writes one 320x320 JPEG per `[photo, x, y, side]` (a face of assets/photos/sample<photo>.jpg
+ * centred at x, y, side px tall, cut with a margin of one side all round) into `dir`, as
+ * `face<photo>.jpg`: frames with one known face, for crop and landmark tests.
+ */
+export async function makeFaceFrames(
+  dir: string,
+  faces: readonly (readonly [number, number, number, number])[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [photo, x, y, side] of faces) {
+    const crop = `crop=${side * 3}:${side * 3}:${x - side}:${y - side},scale=320:320`;
+    const input = join(PHOTOS_DIR, `sample${photo}.jpg`);
+    await run(SYSTEM_FFMPEG, ['-v', 'error', '-i', input, '-vf', crop, join(dir, `face${photo}.jpg`)]);
+  }
 }

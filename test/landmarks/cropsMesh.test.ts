@@ -18,7 +18,7 @@ import {
 } from '../../src/index.js';
 import type { Frame } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
-import { PHOTOS_DIR, SYSTEM_FFMPEG, makeTempDir, run } from '../helpers/media.js';
+import { makeFaceFrames, makeTempDir } from '../helpers/media.js';
 
 /** One face per photo, cut out around it (x, y, side from BlazeFace 'back' on the full photos). */
 const FACES = [
@@ -32,19 +32,7 @@ describe('auformer crops --keypoint-source mesh', { timeout: 120_000 }, () => {
   before(async () => {
     temp = await makeTempDir();
     frames = join(temp.dir, 'frames');
-    await run('mkdir', ['-p', frames]);
-    for (const [photo, x, y, side] of FACES) {
-      const crop = `crop=${side * 3}:${side * 3}:${x - side}:${y - side},scale=320:320`;
-      await run(SYSTEM_FFMPEG, [
-        '-v',
-        'error',
-        '-i',
-        join(PHOTOS_DIR, `sample${photo}.jpg`),
-        '-vf',
-        crop,
-        join(frames, `face${photo}.jpg`),
-      ]);
-    }
+    await makeFaceFrames(frames, FACES);
   });
   after(() => temp.cleanup());
 
