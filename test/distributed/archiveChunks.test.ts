@@ -6,53 +6,35 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ArchiveQueue, formatMetrics, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
-import { AUModel, DEFAULT_MODEL_PATH } from '../../src/index.js';
-import { makeTempDir } from '../helpers/media.js';
-import { assertSameCsv, makeClips, referenceCsv, waitFor } from './archiveHelpers.js';
-import { startRedis, type RedisServer } from './redisServer.js';
+import { before, describe, it } from 'node:test';
+import { formatMetrics, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
+import { assertSameCsv, makeClips, referenceCsv, useArchiveEnv, waitFor } from './archiveHelpers.js';
 
 /** docs/distributed.md: smoothed values within this of an unchunked run, given a 1 s pre-roll. */
 const SMOOTHED_TOLERANCE = 1e-3;
 
 describe('chunked archive jobs', { timeout: 150_000 }, () => {
-  let redis: RedisServer;
-  let temp: Awaited<ReturnType<typeof makeTempDir>>;
-  let queue: ArchiveQueue;
+  const env = useArchiveEnv();
   let worker: ArchiveWorker;
-  let model: AUModel;
   before(async () => {
-    [redis, temp, model] = await Promise.all([
-      startRedis(),
-      makeTempDir(),
-      AUModel.create(DEFAULT_MODEL_PATH),
-    ]);
-    queue = await ArchiveQueue.connect(redis.url);
-    worker = await startWorker(redis.url, { concurrency: 2, onWarning: () => undefined });
-  });
-  after(async () => {
-    await worker.close();
-    await queue.close();
-    await model.dispose();
-    await redis.stop();
-    await temp.cleanup();
+    worker = await startWorker(env.redis.url, { concurrency: 2, onWarning: () => undefined });
+    env.closers.push(() => worker.close());
   });
 
   const finish = (id: string): Promise<true> =>
     waitFor(`job ${id}`, 120_000, async () => {
-      const s = await queue.status(id);
+      const s = await env.queue.status(id);
       assert.notEqual(s.state, 'failed', s.failedReason);
       return s.state === 'completed' ? true : undefined;
     });
 
   it('a file in three parts gives the frames, values and track ids of an unchunked run', async () => {
-    const [clip] = await makeClips(temp.dir, 1, 6);
-    const out = join(temp.dir, 'chunked');
-    const [job] = await queue.submit([clip!], { outDir: out, chunkMs: 2000, preRollMs: 1000 });
+    const [clip] = await makeClips(env.temp.dir, 1, 6);
+    const out = join(env.temp.dir, 'chunked');
+    const [job] = await env.queue.submit([clip!], { outDir: out, chunkMs: 2000, preRollMs: 1000 });
     assert.equal(job?.parts, 3);
     await finish(job!.id);
-    const expected = await referenceCsv(clip!, join(temp.dir, 'unchunked.csv'), model);
+    const expected = await referenceCsv(clip!, join(env.temp.dir, 'unchunked.csv'), env.model);
     const rows = await assertSameCsv(join(out, 'clip0', 'clip0.csv'), expected);
     assert.ok(rows >= 170, `${rows} rows`);
     // The worker's Prometheus view of it.
@@ -64,13 +46,13 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
   });
 
   it('several people, smoothing and events: ids joined, smoothed values within the tolerance', async () => {
-    const [, group] = await makeClips(temp.dir, 2, 3);
+    const [, group] = await makeClips(env.temp.dir, 2, 3);
     const options = { smooth: { method: 'ema' as const }, events: {} };
-    const out = join(temp.dir, 'group');
-    const [job] = await queue.submit([group!], { outDir: out, chunkMs: 1000, preRollMs: 1000, options });
+    const out = join(env.temp.dir, 'group');
+    const [job] = await env.queue.submit([group!], { outDir: out, chunkMs: 1000, preRollMs: 1000, options });
     assert.equal(job?.parts, 3);
     await finish(job!.id);
-    const expected = await referenceCsv(group!, join(temp.dir, 'group.csv'), model, options);
+    const expected = await referenceCsv(group!, join(env.temp.dir, 'group.csv'), env.model, options);
     const actualPath = join(out, 'clip1', 'clip1.csv');
     const [a, e] = await Promise.all([readCsv(actualPath), readCsv(expected)]);
     assert.deepEqual(a.header, e.header);

@@ -7,9 +7,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { identity, lastValueFrom } from 'rxjs';
+import { ArchiveQueue } from '../../src/distributed/index.js';
 import { analyze, type AnalyzeOptions, AUModel, toCsv, toEventsCsv } from '../../src/index.js';
-import { REPO_ROOT, SAMPLE_FACES, SAMPLE_GROUP, run, SYSTEM_FFMPEG } from '../helpers/media.js';
+import { DEFAULT_MODEL_PATH } from '../../src/index.js';
+import { makeTempDir, REPO_ROOT, SAMPLE_FACES, SAMPLE_GROUP, run, SYSTEM_FFMPEG } from '../helpers/media.js';
+import { startRedis, type RedisServer } from './redisServer.js';
 
 /** `count` clips of `seconds` at 320 px wide, cut from the two samples at different offsets. */
 export async function makeClips(dir: string, count: number, seconds: number): Promise<string[]> {
@@ -125,4 +129,39 @@ export async function assertSameCsv(
     });
   }
   return expected.length - 1;
+}
+
+/** What an archive-job suite shares: a redis-server, a temp folder, a queue and the reference model. */
+export interface ArchiveEnv {
+  redis: RedisServer;
+  temp: Awaited<ReturnType<typeof makeTempDir>>;
+  queue: ArchiveQueue;
+  model: AUModel;
+  /** Worker processes the tests start: killed (-9) and awaited first in teardown. */
+  readonly workers: WorkerProcess[];
+  /** In-process workers and the like, closed after the processes, before the queue and Redis. */
+  readonly closers: (() => Promise<void>)[];
+}
+
+/** Registers the suite's before/after hooks; the fields are set once `before` has run. */
+export function useArchiveEnv(): ArchiveEnv {
+  const env = { workers: [], closers: [] } as unknown as ArchiveEnv;
+  before(async () => {
+    [env.redis, env.temp, env.model] = await Promise.all([
+      startRedis(),
+      makeTempDir(),
+      AUModel.create(DEFAULT_MODEL_PATH),
+    ]);
+    env.queue = await ArchiveQueue.connect(env.redis.url);
+  });
+  after(async () => {
+    for (const w of env.workers) w.kill9();
+    await Promise.all(env.workers.map((w) => w.exited));
+    for (const close of env.closers) await close();
+    await env.queue.close();
+    await env.model.dispose();
+    await env.redis.stop();
+    await env.temp.cleanup();
+  });
+  return env;
 }
