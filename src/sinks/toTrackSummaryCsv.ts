@@ -19,7 +19,11 @@
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { OptionError } from '../errors.js';
-import { createTrackSummary, type TrackSummaryOptions } from '../report/trackSummary.js';
+import {
+  createTrackSummary,
+  type TrackSummaryCollector,
+  type TrackSummaryOptions,
+} from '../report/trackSummary.js';
 import type { AnalysisRecord } from '../types/result.js';
 import type { TrackSummary } from '../types/summary.js';
 import { line } from './csvColumns.js';
@@ -52,19 +56,19 @@ export function toTrackSummaryCsv(
   if (!Array.isArray(auNames) || auNames.length === 0) {
     throw new OptionError("toTrackSummaryCsv: auNames must list the model's AU names (model.card.auNames).");
   }
-  let summary = createTrackSummary(options);
+  let summary: TrackSummaryCollector | undefined; // one per subscription, made with the header
   return recordSink({
     path,
     flushEveryLines: 64,
     header: () => {
-      summary = createTrackSummary(options); // one per subscription
+      summary = createTrackSummary(options);
       return [line(trackSummaryColumns(auNames))];
     },
     lines: (record) => {
-      summary.add(record);
+      summary?.add(record);
       return [];
     },
-    footer: () => summary.tracks().map((t) => summaryRow(roundSummary(t), auNames)),
+    footer: () => (summary?.tracks() ?? []).map((t) => summaryRow(roundSummary(t), auNames)),
   });
 }
 
