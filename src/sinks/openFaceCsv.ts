@@ -7,10 +7,10 @@
  * (s), `confidence` (the detector score, where OpenFace has its landmark tracker's), `success`,
  * and `AUxx_c` (0/1 occurrence) for the model's AUs; with `landmarks`, `pose_Rx/Ry/Rz` (radians)
  * and the 2-D 68 points `x_0..x_67`, `y_0..y_67` from the face mesh, where OpenFace puts them
- * (before the AUs). Left out: `AUxx_r` (OpenFace's 0-5
- * intensities: an occurrence model cannot produce them), gaze, eye landmarks, 3D landmarks,
- * `pose_T*` (no metric translation without camera intrinsics), the PDM parameters, and any AU the model does not detect. A frame without a face gets one row with
- * `success` 0 and empty AU cells (not measured, where OpenFace writes 0).
+ * (before the AUs). Left out: `AUxx_r` (OpenFace's 0-5 intensities: an occurrence model cannot
+ * produce them), gaze, eye landmarks, 3D landmarks, `pose_T*` (no metric translation without
+ * camera intrinsics), the PDM parameters, and any AU the model does not detect. A frame without
+ * a face gets one row with `success` 0 and empty AU cells (not measured, where OpenFace writes 0).
  */
 import type { FrameResult } from '../types/result.js';
 import { activeCell, frameNumber, line, num, seconds, type CsvLayout } from './csvColumns.js';
