@@ -37,6 +37,9 @@ export type { ErrorCode } from './errors.js';
 // One-call pipeline
 export { analyze } from './analyze.js';
 export type { AnalyzeOptions } from './analyze.js';
+// Its two halves, for pipelines on other sources (frames -> results -> smoothed results, events)
+export { frameStages, temporalStages } from './operators/stages.js';
+export type { FrameStagesOptions, TemporalStagesOptions } from './operators/stages.js';
 
 // Many live streams, one model
 export { StreamHub } from './hub/StreamHub.js';

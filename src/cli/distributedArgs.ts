@@ -1,6 +1,9 @@
-/** Command-line pieces shared by `submit`, `worker` and `jobs`: the queue URL and durations. */
-import type { OpsServer, OpsSource } from '../distributed/index.js';
-import { UsageError } from './pipelineArgs.js';
+/**
+ * Command-line pieces shared by `submit`, `cameras`, `worker` and `jobs`: the queue URL,
+ * durations and the pipeline options a job carries.
+ */
+import type { ArchivePipelineOptions, OpsServer, OpsSource } from '../distributed/index.js';
+import { type PipelineArgs, UsageError } from './pipelineArgs.js';
 import { parseAddress } from './serveArgs.js';
 
 export const QUEUE_USAGE = `  --queue <redis://host:port>  the Redis that holds the queues (required)
@@ -31,4 +34,10 @@ export async function serveMetrics(source: OpsSource, address: string): Promise<
   const { host, port } = parseAddress(address, 'metrics');
   const { serveOps } = await import('../distributed/index.js');
   return serveOps(source, host, port);
+}
+
+/** The pipeline options of `PIPELINE_OPTIONS` that travel with a job (the model is the worker's). */
+export function jobPipelineOptions(args: PipelineArgs): ArchivePipelineOptions {
+  const { detector, track, landmarks, infer, smooth, events, modelOptions, source } = args;
+  return { detector, track, landmarks, infer, smooth, events, modelOptions, source };
 }

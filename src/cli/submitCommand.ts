@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { ArchiveJobStatus, ArchiveQueue } from '../distributed/index.js';
 import type { CommandIO } from './analyzeCommand.js';
-import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
+import { durationMs, jobPipelineOptions, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
 import {
   asUsageError,
   PIPELINE_OPTIONS,
@@ -51,10 +51,7 @@ export async function runSubmit(argv: readonly string[], io: CommandIO): Promise
   if (parsed.positionals.length === 0) throw new UsageError('give at least one video');
   const url = requireQueue(v.queue);
   if (v.out?.length !== 1) throw new UsageError('--out <dir> is required, once');
-  const { modelPath, modelOptions, source, detector, track, infer, smooth, events } = parsePipelineValues(
-    { ...v, out: [] },
-    [],
-  );
+  const pipeline = parsePipelineValues({ ...v, out: [] }, []);
   const chunkMs = durationMs('chunk', v.chunk);
   const preRollMs = durationMs('pre-roll', v['pre-roll']);
   const { ArchiveQueue } = await import('../distributed/index.js');
@@ -67,8 +64,8 @@ export async function runSubmit(argv: readonly string[], io: CommandIO): Promise
       outDir: v.out[0]!,
       ...(chunkMs === undefined ? {} : { chunkMs }),
       ...(preRollMs === undefined ? {} : { preRollMs }),
-      ...(modelPath === undefined ? {} : { modelPath }),
-      options: { detector, track, infer, smooth, events, modelOptions, source },
+      ...(pipeline.modelPath === undefined ? {} : { modelPath: pipeline.modelPath }),
+      options: jobPipelineOptions(pipeline),
     });
     for (const job of jobs) {
       const note = job.duplicate ? ' (already submitted)' : '';

@@ -5,6 +5,7 @@
 import type {
   AnalyzeOptions,
   AUEvent,
+  BlinkEvent,
   FaceDetectorOptions,
   FileSourceOptions,
   FrameResult,
@@ -78,12 +79,14 @@ export interface PartResult {
 /**
  * One line of a part file. `s` starts a segment (the part's start, or a resume after a
  * crash); `p` is a pre-roll frame (decoded to warm the tracker and smoother, dropped from the
- * output but used to join track ids); `f` a frame of the output; `e` an AU event.
+ * output but used to join track ids); `f` a frame of the output; `e` an AU event; `b` a blink
+ * (written just before the output frame that reopened the eyes, as `detectBlinks` emits it).
  */
 export type PartLine =
   | { readonly t: 's'; readonly startMs: number }
   | { readonly t: 'p' | 'f'; readonly r: FrameResult }
-  | { readonly t: 'e'; readonly r: AUEvent };
+  | { readonly t: 'e'; readonly r: AUEvent }
+  | { readonly t: 'b'; readonly r: BlinkEvent };
 
 /** `_SUCCESS.json`, written last: the outputs are complete when it exists. */
 export interface SuccessManifest {

@@ -12,7 +12,7 @@
  *
  * A person first seen after a boundary gets the next unused id, in order of first appearance.
  */
-import { boxIou, type AUEvent, type FrameResult } from '../index.js';
+import { boxIou, type AUEvent, type BlinkEvent, type FrameResult } from '../index.js';
 
 const MIN_IOU = 0.5;
 /** Frames decoded by two segments have equal `ptsMs` up to float rounding. */
@@ -55,7 +55,8 @@ export class TrackJoiner {
     return mapped;
   }
 
-  mapEvent(event: AUEvent): AUEvent {
+  /** An AU event or a blink with its global track id. */
+  mapEvent<E extends AUEvent | BlinkEvent>(event: E): E {
     if (!this.matched) this.matchPreRoll();
     return { ...event, trackId: this.globalId(event.trackId) };
   }

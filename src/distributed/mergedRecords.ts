@@ -1,7 +1,9 @@
 /**
  * Reads the part files of one input back as the records a single `analyze` run would have
  * emitted: output frames only (pre-roll dropped), in `ptsMs` order, renumbered, with global
- * track ids, and AU events placed before the first frame after their end.
+ * track ids, AU events placed before the first frame after their end, and blinks before the
+ * frame that reopened the eyes (each part wrote them there; a blink needs no join, since the
+ * part that outputs its reopening frame decoded the whole closure, pre-roll included).
  *
  * Two passes: the first joins the events (an episode cut by a part boundary is closed by one
  * part and continued in the next one's pre-roll: the two become one), the second streams the
@@ -9,7 +11,7 @@
  * turns the events' part-local frame indices into merged ones.
  */
 import { DistributedError } from '../errors.js';
-import type { AnalysisRecord, AUEvent } from '../index.js';
+import type { AnalysisRecord, AUEvent, BlinkEvent } from '../index.js';
 import { readPartLines } from './partFiles.js';
 import { TrackJoiner } from './joinTracks.js';
 
@@ -45,6 +47,7 @@ export async function joinedEvents(input: MergeInput): Promise<JoinedEvent[]> {
         segmentStart = line.startMs;
         lastPtsBefore = lastPts;
       } else if (line.t === 'p') joiner.addPreRoll(line.r);
+      else if (line.t === 'b') joiner.mapEvent(line.r);
       else if (line.t === 'f') lastPts = joiner.mapFrame(line.r).ptsMs;
       else if (line.t === 'e') {
         const event = joiner.mapEvent(line.r);
@@ -106,6 +109,7 @@ export async function* mergedRecords(
   let lastPts: number | undefined;
   let lastGap: number | undefined;
   let atBoundary = false;
+  let blinks: BlinkEvent[] = [];
   for (const [part, file] of input.files.entries()) {
     for await (const line of readPartLines(file)) {
       if (line.t === 's') {
@@ -115,6 +119,7 @@ export async function* mergedRecords(
       } else if (line.t === 'p') joiner.addPreRoll(line.r);
       else if (line.t === 'e')
         joiner.mapEvent(line.r); // same id assignments as the first pass
+      else if (line.t === 'b') blinks.push(joiner.mapEvent(line.r));
       else {
         const frame = joiner.mapFrame(line.r);
         if (lastPts !== undefined) {
@@ -140,6 +145,8 @@ export async function* mergedRecords(
         }
         while (nextEvent < events.length && events[nextEvent]!.event.endMs < frame.ptsMs)
           yield withIndices(nextEvent++);
+        yield* blinks; // after the AU events, as detectBlinks follows detectEvents
+        blinks = [];
         yield { ...frame, index };
         index += 1;
         lastPts = frame.ptsMs;

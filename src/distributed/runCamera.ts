@@ -1,7 +1,8 @@
 /**
  * One camera on a `--live` host, for as long as this host holds its lease: a fresh lease epoch
- * (INCR), the live pipeline (detect -> track -> align -> AUFormer on the host's shared model),
- * every record appended to the camera's stream with that epoch.
+ * (INCR), `analyze`'s two stages on the live frames (detect -> track -> landmarks -> align ->
+ * AUFormer on the host's shared model, then the smoothing, events and blinks the camera's
+ * options ask for), every record appended to the camera's stream with that epoch.
  *
  * ```
  * host A  epoch 3  --r--r--r--X (killed)
@@ -13,17 +14,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import { identity, type Observable, type Subscription, tap } from 'rxjs';
+import { type Observable, type Subscription, tap } from 'rxjs';
 import {
   type AnalysisRecord,
-  alignFaces,
-  detectFaces,
   type Frame,
+  frameStages,
   fromFile,
   fromRtsp,
-  inferAUs,
   playAsLive,
-  trackFaces,
+  temporalStages,
 } from '../index.js';
 import { type CameraSpec, cameraKeys } from './cameraTypes.js';
 import { sharedModel } from './sharedModel.js';
@@ -52,10 +51,8 @@ export async function runCamera(camera: CameraSpec, ctx: CameraContext): Promise
   const model = await sharedModel(ctx.modelPath, options.modelOptions);
   const source = { sourceId: camera.id, kind: /^rtsps?:/i.test(camera.url) ? 'rtsp' : 'file' };
   const records = (await openCamera(camera)).pipe(
-    detectFaces(options.detector),
-    options.track === false ? identity : trackFaces(options.track),
-    alignFaces(model),
-    inferAUs(model, options.infer),
+    frameStages(model, options),
+    temporalStages(model, options),
     tap((record: AnalysisRecord) => ctx.onRecord(camera.id, record)),
     toRedisStream(redis, {
       prefix: ctx.prefix,

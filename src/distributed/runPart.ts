@@ -26,7 +26,7 @@ import {
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { analyze, type AnalysisRecord } from '../index.js';
+import { analyze, type AnalysisRecord, type BlinkEvent } from '../index.js';
 import type { PartCheckpoint, PartJobData, PartLine, PartResult } from './archiveTypes.js';
 import { sharedModel } from './sharedModel.js';
 import { hashFile, partFile, readManifest } from './partFiles.js';
@@ -88,15 +88,19 @@ export async function runPart(job: PartJob, options: RunPartOptions = {}): Promi
       .catch((e: unknown) => process.emitWarning(`checkpoint of ${data.jobKey} failed: ${String(e)}`))
       .finally(() => (pending = undefined));
   };
+  // A blink comes just before the frame that reopened the eyes, and belongs to the part that
+  // outputs that frame: one reopened in the pre-roll was written by the part before.
+  let blinks: BlinkEvent[] = [];
   const onRecord = (record: AnalysisRecord): void => {
-    // Blink records are not carried through parts yet (no join across chunk boundaries):
-    // docs/distributed.md says so. AU events and frames are.
-    if (record.type === 'blink') return;
+    if (record.type === 'blink') return void blinks.push(record);
     if (record.type === 'event') {
       if (record.endMs >= segmentStart) write({ t: 'e', r: record });
       return;
     }
-    if (!isRegular(record.ptsMs)) return write({ t: 'p', r: record });
+    const regular = isRegular(record.ptsMs);
+    if (regular) for (const blink of blinks) write({ t: 'b', r: blink });
+    blinks = [];
+    if (!regular) return write({ t: 'p', r: record });
     write({ t: 'f', r: record });
     rows += 1;
     doneMs = record.ptsMs;

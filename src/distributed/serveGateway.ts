@@ -27,6 +27,7 @@ import {
   type WebSocketServerHandle,
 } from '../index.js';
 import { fromRedisStream, type RedisStreamSourceStats } from './fromRedisStream.js';
+import { checkRedisSettings } from './checkRedisSettings.js';
 import type { MetricFamily, OpsSource } from './serveOps.js';
 import { DEFAULT_STREAM_PREFIX, modelKey, resultsKey, sourcesKey } from './streamKeys.js';
 
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   readonly dashboard?: boolean;
   /** How often the source list is re-read from Redis, in ms. Defaults to 1000. */
   readonly refreshMs?: number;
+  /** Called with each Redis settings warning at start. Defaults to `process.emitWarning`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface Gateway extends OpsSource {
@@ -52,6 +55,9 @@ export interface Gateway extends OpsSource {
 
 export async function serveGateway(redis: Redis, options: GatewayOptions = {}): Promise<Gateway> {
   const { prefix = DEFAULT_STREAM_PREFIX, refreshMs = 1000 } = options;
+  // An evicting Redis drops the result streams the gateway serves, like the queues.
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
+  for (const warning of await checkRedisSettings(redis)) warn(warning);
   const card = await redis.get(modelKey(prefix));
   const model = card === null ? undefined : (JSON.parse(card) as ModelCard);
   let dashboard: DashboardServer | undefined;

@@ -3,6 +3,7 @@
  * looped-file cameras; kill -9 of one host hands its cameras on within the documented time
  * (lock 2 s + stalled check 1 s + start), never past the survivor's capacity, with a new lease
  * epoch; readers drop late records of the old epoch; removing a camera frees its slot at once.
+ * Cameras run `analyze`'s stages (mesh by default, smoothing and events when their options ask).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import {
   fromRedisStream,
   toRedisStream,
 } from '../../src/distributed/index.js';
+import type { FrameResult } from '../../src/index.js';
 import { makeTempDir } from '../helpers/media.js';
 import { sampleFrame } from '../websocket.helpers.js';
 import { makeClips, spawnWorker, waitFor, type WorkerProcess } from './archiveHelpers.js';
@@ -57,10 +59,15 @@ describe('camera leases', { timeout: 150_000 }, () => {
     const ids = ['c1', 'c2', 'c3'];
     const latest = new Map<string, number>(); // camera -> arrival time of its newest record
     const stats = { emitted: 0, staleDropped: 0 };
-    reading = fromRedisStream(connection, { sourceIds: ids, from: 'new', blockMs: 200 }, stats).subscribe(
-      (r) => void latest.set(r.sourceId, Date.now()),
-    );
-    for (const id of ids) await cameras.add({ id, url: clip!, loop: true, options: { source: { fps: 5 } } });
+    const smoothedFrames: FrameResult[] = []; // c3 asks for smoothing and events
+    reading = fromRedisStream(connection, { sourceIds: ids, from: 'new', blockMs: 200 }, stats).subscribe((r) => {
+      latest.set(r.sourceId, Date.now());
+      if (r.sourceId === 'c3' && r.type === 'frame' && r.faces.length > 0) smoothedFrames.push(r);
+    });
+    for (const id of ids) {
+      const temporal = id === 'c3' ? { smooth: { method: 'ema' as const }, events: {} } : {};
+      await cameras.add({ id, url: clip!, loop: true, options: { source: { fps: 5 }, ...temporal } });
+    }
     hosts.push(
       spawnWorker(redis.url, ['--live', '--capacity', '2']),
       spawnWorker(redis.url, ['--live', '--capacity', '2']),
@@ -72,6 +79,19 @@ describe('camera leases', { timeout: 150_000 }, () => {
       const streaming = ids.every((id) => latest.has(id));
       return list.filter((c) => c.lease).length === 3 && streaming ? list : undefined;
     });
+    // A camera runs analyze's stages: mesh, pose and geometry by default, smoothing when asked.
+    await waitFor('ten scored frames of c3', 30_000, async () => (smoothedFrames.length >= 10 ? true : undefined));
+    for (const frame of smoothedFrames) {
+      for (const face of frame.faces) {
+        assert.ok(face.landmarks && face.pose && face.geometry, `frame ${frame.index}: mesh, pose, geometry`);
+        assert.ok(face.smoothed && face.active, `frame ${frame.index}: smoothed values and flags`);
+      }
+    }
+    const faces = smoothedFrames.flatMap((f) => f.faces);
+    assert.ok(
+      faces.some((f) => Object.keys(f.aus).some((au) => Math.abs(f.aus[au]! - f.smoothed![au]!) > 1e-4)),
+      'smoothing changed some value',
+    );
     const [a, b] = hosts as [WorkerProcess, WorkerProcess];
     const [big, small] = held(before, a.child.pid!).length === 2 ? [a, b] : [b, a];
     assert.equal(held(before, big.child.pid!).length, 2);
