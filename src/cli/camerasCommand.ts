@@ -5,8 +5,28 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
-import { QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
-import { asUsageError, num, UsageError } from './pipelineArgs.js';
+import { jobPipelineOptions, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
+import {
+  asUsageError,
+  int,
+  PIPELINE_OPTIONS,
+  parsePipelineValues,
+  pipelineUsage,
+  rejectOptions,
+  UsageError,
+} from './pipelineArgs.js';
+
+/** Set on the `--live` worker, not per camera: its model and how it runs. */
+const WORKER_SIDE = [
+  'out',
+  'model',
+  'infer',
+  'infer-token',
+  'infer-timeout',
+  'batch',
+  'threads',
+  'mesh-points',
+] as const;
 
 export const CAMERAS_USAGE = `Usage: auformer cameras <add <id> <rtsp-url|file>|remove <id>|list> --queue <redis://host:port>
 
@@ -19,8 +39,9 @@ ${QUEUE_USAGE}
   --loop                   files: start again at the end
   --credentials-env <VAR>  each host reads user:password from this environment variable
   --credentials-file <P>   ... or from this file (e.g. a mounted secret)
-  --fps <n>                sample n frames per second     --max-width <px>  downscale first
-  --max-len <n>            results kept in the camera's stream (default 36000)`;
+  --max-len <n>            results kept in the camera's stream (default 36000)
+Pipeline of the camera (the model is the worker's: auformer worker --live --model):
+${pipelineUsage(WORKER_SIDE)}`;
 
 export async function runCameras(argv: readonly string[], io: CommandIO): Promise<number> {
   const parsed = asUsageError(() =>
@@ -28,12 +49,11 @@ export async function runCameras(argv: readonly string[], io: CommandIO): Promis
       args: [...argv],
       allowPositionals: true,
       options: {
+        ...PIPELINE_OPTIONS,
         ...QUEUE_OPTIONS,
         loop: { type: 'boolean' },
         'credentials-env': { type: 'string' },
         'credentials-file': { type: 'string' },
-        fps: { type: 'string' },
-        'max-width': { type: 'string' },
         'max-len': { type: 'string' },
       },
     }),
@@ -53,9 +73,9 @@ export async function runCameras(argv: readonly string[], io: CommandIO): Promis
   if (v['credentials-env'] !== undefined && v['credentials-file'] !== undefined) {
     throw new UsageError('give --credentials-env or --credentials-file, not both');
   }
-  const fps = num('fps', v.fps, 0.001);
-  const maxWidth = num('max-width', v['max-width'], 16);
-  const maxLen = num('max-len', v['max-len'], 1);
+  rejectOptions(v, WORKER_SIDE, 'set these on the --live worker, not per camera');
+  const options = jobPipelineOptions(parsePipelineValues(v, []));
+  const maxLen = int('max-len', v['max-len'], 1);
   const { CameraRegistry } = await import('../distributed/index.js');
   const cameras = await CameraRegistry.connect(
     requireQueue(v.queue),
@@ -73,13 +93,8 @@ export async function runCameras(argv: readonly string[], io: CommandIO): Promis
         url: url!,
         loop: v.loop === true,
         ...(credentials ? { credentials } : {}),
-        ...(maxLen === undefined ? {} : { maxLen: Math.floor(maxLen) }),
-        options: {
-          source: {
-            ...(fps === undefined ? {} : { fps }),
-            ...(maxWidth === undefined ? {} : { maxWidth: Math.floor(maxWidth) }),
-          },
-        },
+        ...(maxLen === undefined ? {} : { maxLen }),
+        options,
       });
     } else if (action === 'remove') await cameras.remove(id!);
     else {

@@ -36,8 +36,8 @@ export async function serveMetrics(source: OpsSource, address: string): Promise<
   return serveOps(source, host, port);
 }
 
-/** The pipeline options of `PIPELINE_OPTIONS` that travel with a job (the model is the worker's). */
+/** The stages' options of `PIPELINE_OPTIONS` as a job carries them (the model's are apart). */
 export function jobPipelineOptions(args: PipelineArgs): ArchivePipelineOptions {
-  const { detector, track, landmarks, infer, smooth, events, modelOptions, source } = args;
-  return { detector, track, landmarks, infer, smooth, events, modelOptions, source };
+  const { detector, track, landmarks, infer, smooth, events, source } = args;
+  return { detector, track, landmarks, infer, smooth, events, source };
 }

@@ -58,6 +58,29 @@ export const PIPELINE_USAGE = `  --model <file.onnx>  AUFormer ONNX exported by 
   --threads <n>        onnxruntime intra-op threads (default: one per core)
   -h, --help           show this help`;
 
+/** `PIPELINE_USAGE` without the options named in `omit` (each with its continuation lines). */
+export function pipelineUsage(omit: readonly (keyof typeof PIPELINE_OPTIONS)[]): string {
+  const dropped = new Set<string>(omit.map((name) => `--${name}`));
+  let skipping = false;
+  return PIPELINE_USAGE.split('\n')
+    .filter((line) => {
+      const flag = /^ {2}(--[\w-]+)/.exec(line)?.[1];
+      if (flag !== undefined || /^ {2}-\w/.test(line)) skipping = flag !== undefined && dropped.has(flag);
+      return !skipping;
+    })
+    .join('\n');
+}
+
+/** A `UsageError` for any of `names` given: options another process decides (the worker's). */
+export function rejectOptions(
+  v: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+  why: string,
+): void {
+  const given = names.filter((name) => v[name] !== undefined);
+  if (given.length > 0) throw new UsageError(`${given.map((n) => `--${n}`).join(', ')}: ${why}`);
+}
+
 type Values = {
   [K in keyof typeof PIPELINE_OPTIONS]?: (typeof PIPELINE_OPTIONS)[K] extends { multiple: true }
     ? string[]

@@ -6,12 +6,18 @@
 import { parseArgs } from 'node:util';
 import type { ArchiveJobStatus, ArchiveQueue } from '../distributed/index.js';
 import type { CommandIO } from './analyzeCommand.js';
-import { durationMs, jobPipelineOptions, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue } from './distributedArgs.js';
+import {
+  durationMs,
+  jobPipelineOptions,
+  QUEUE_OPTIONS,
+  QUEUE_USAGE,
+  requireQueue,
+} from './distributedArgs.js';
 import {
   asUsageError,
   PIPELINE_OPTIONS,
-  PIPELINE_USAGE,
   parsePipelineValues,
+  pipelineUsage,
   UsageError,
 } from './pipelineArgs.js';
 
@@ -27,7 +33,7 @@ ${QUEUE_USAGE}
   --chunk <duration>   split longer videos into parts of this length, e.g. 10m (default: whole files)
   --pre-roll <duration> media decoded before each part to warm tracker and smoother (default 5s)
   --wait               follow the jobs to the end with progress and ETA; exit 1 if one failed
-${PIPELINE_USAGE}`;
+${pipelineUsage(['out'])}`;
 
 export async function runSubmit(argv: readonly string[], io: CommandIO): Promise<number> {
   const parsed = asUsageError(() =>
@@ -65,7 +71,7 @@ export async function runSubmit(argv: readonly string[], io: CommandIO): Promise
       ...(chunkMs === undefined ? {} : { chunkMs }),
       ...(preRollMs === undefined ? {} : { preRollMs }),
       ...(pipeline.modelPath === undefined ? {} : { modelPath: pipeline.modelPath }),
-      options: jobPipelineOptions(pipeline),
+      options: { ...jobPipelineOptions(pipeline), modelOptions: pipeline.modelOptions },
     });
     for (const job of jobs) {
       const note = job.duplicate ? ' (already submitted)' : '';

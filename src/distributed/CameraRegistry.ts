@@ -83,6 +83,7 @@ export class CameraRegistry {
           id: job.data.id,
           url: job.data.url,
           state,
+          options: job.data.options ?? {},
           ...(state === 'active' && lease.host
             ? {
                 lease: {

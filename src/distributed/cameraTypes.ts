@@ -33,6 +33,8 @@ export interface CameraStatus {
   /** BullMQ state of its job: `active` while a host holds it, `waiting` while no host has room. */
   readonly state: string;
   readonly lease?: CameraLease;
+  /** The pipeline options it was added with. */
+  readonly options: ArchivePipelineOptions;
 }
 
 export function cameraJobId(id: string): string {

@@ -19,11 +19,11 @@
  * fromRedisStream(redis, { group: { name: 'storage', consumer: 'db-1' } }).pipe(toJsonLines(...)).subscribe();
  * @see toRedisStream, docs/distributed.md
  */
-import { unpack } from 'msgpackr';
 import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import type { AnalysisRecord } from '../index.js';
 import { DEFAULT_STREAM_PREFIX, resultsKey, sourcesKey } from './streamKeys.js';
+import { decodeRecord } from './streamRecord.js';
 
 export interface RedisStreamSourceOptions {
   /** Key prefix shared with the producers. Defaults to `auformer`. */
@@ -91,7 +91,7 @@ export function fromRedisStream(
       let epoch: number | undefined;
       for (let i = 0; i + 1 < fields.length; i += 2) {
         const name = fields[i]!.toString();
-        if (name === 'r') record = unpack(fields[i + 1]!) as AnalysisRecord;
+        if (name === 'r') record = decodeRecord(fields[i + 1]!);
         else if (name === 'e') epoch = Number(fields[i + 1]!.toString());
       }
       if (!record) return;

@@ -3,9 +3,11 @@
  * per track each time the eyes close and open again, emitted just before the frame that
  * reopened them (records stay in media-time order, as with `detectEvents`).
  *
- * Openness is the mean of both eyes, compared with the track's own open level (a running mean
- * of its openness outside blinks, time constant `openLevelMs` of media time), so faces looking
- * down or with narrow eyes are judged against themselves. Hysteresis: closed below
+ * Openness is the mean of both eyes, compared with the track's own open level, so faces looking
+ * down or with narrow eyes are judged against themselves: the highest openness of the track's
+ * first `openLevelMs` of media time (so a track first seen mid-blink, or an archive part that
+ * starts in one, learns the open level from the frames after it), then a running mean of its
+ * openness outside blinks with that time constant. Hysteresis: closed below
  * `closeBelow` x open level, open again above `openAbove` x open level. A closure shorter than
  * `minDurationMs` or longer than `maxDurationMs` (eyes shut, not a blink) is no blink. Frames
  * whose face has no geometry (no mesh) end nothing and count for nothing.
@@ -44,6 +46,7 @@ const DEFAULTS: Required<DetectBlinksOptions> = {
 
 interface TrackEyes {
   openLevel: number;
+  firstMs: number;
   lastMs: number;
   closed?: { startMs: number; lastMs: number; min: number };
 }
@@ -78,7 +81,8 @@ function blinks(
     if (!face.geometry) continue;
     const openness = (face.geometry.rightEyeOpenness + face.geometry.leftEyeOpenness) / 2;
     const key = `${frame.sourceId}\u0000${face.trackId}`;
-    const track = tracks.get(key) ?? { openLevel: openness, lastMs: t };
+    const track = tracks.get(key) ?? { openLevel: openness, firstMs: t, lastMs: t };
+    if (t - track.firstMs <= o.openLevelMs) track.openLevel = Math.max(track.openLevel, openness);
     tracks.set(key, track);
     const fraction = openness / track.openLevel;
     if (track.closed) {
@@ -103,8 +107,8 @@ function blinks(
     } else if (fraction < o.closeBelow) {
       track.closed = { startMs: t, lastMs: t, min: fraction };
     }
-    if (!track.closed) {
-      // Exponential running mean in media time, started at the track's first openness.
+    if (!track.closed && t - track.firstMs > o.openLevelMs) {
+      // Exponential running mean in media time, started at the learned open level.
       const alpha = o.openLevelMs === 0 ? 1 : 1 - Math.exp(-Math.max(0, t - track.lastMs) / o.openLevelMs);
       track.openLevel += alpha * (openness - track.openLevel);
     }

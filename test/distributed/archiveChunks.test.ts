@@ -1,14 +1,25 @@
 /**
  * `--chunk`: a long file split into parts, each decoded with a pre-roll, merged back. Raw
  * values are per frame, so they must equal an unchunked run; track ids must be joined across
- * the boundaries; smoothed values may differ only by the documented pre-roll tolerance.
+ * the boundaries; smoothed values may differ only by the documented pre-roll tolerance; blinks
+ * (also one cut by a boundary) must be those of the unchunked run.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { lastValueFrom, toArray } from 'rxjs';
 import { formatMetrics, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
-import { assertSameCsv, makeClips, referenceCsv, useArchiveEnv, waitFor } from './archiveHelpers.js';
+import { analyze, type BlinkEvent } from '../../src/index.js';
+import {
+  type ArchiveEnv,
+  assertSameCsv,
+  makeClips,
+  referenceCsv,
+  useArchiveEnv,
+  waitFor,
+} from './archiveHelpers.js';
+import { makeBlinkingClip } from './blinkingClip.js';
 
 /** docs/distributed.md: smoothed values within this of an unchunked run, given a 1 s pre-roll. */
 const SMOOTHED_TOLERANCE = 1e-3;
@@ -21,12 +32,7 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
     env.closers.push(() => worker.close());
   });
 
-  const finish = (id: string): Promise<true> =>
-    waitFor(`job ${id}`, 120_000, async () => {
-      const s = await env.queue.status(id);
-      assert.notEqual(s.state, 'failed', s.failedReason);
-      return s.state === 'completed' ? true : undefined;
-    });
+  const finish = (id: string): Promise<true> => completed(env, id);
 
   it('a file in three parts gives the frames, values and track ids of an unchunked run', async () => {
     const [clip] = await makeClips(env.temp.dir, 1, 6);
@@ -90,6 +96,68 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
     );
   });
 });
+
+describe('chunked archive jobs: blinks', { timeout: 150_000 }, () => {
+  const env = useArchiveEnv();
+  before(async () => {
+    const worker = await startWorker(env.redis.url, { concurrency: 2, onWarning: () => undefined });
+    env.closers.push(() => worker.close());
+  });
+
+  it('blinks, one of them cut by a part boundary, are those of the unchunked run', async () => {
+    // Closed from 0.5 to 0.7 s, across the 2 s boundary, and from 3.0 to 3.2 s (10 fps).
+    const clip = await makeBlinkingClip(
+      env.temp.dir,
+      env.model,
+      [
+        [0.45, 0.75],
+        [1.85, 2.25],
+        [2.95, 3.25],
+      ],
+      4,
+    );
+    const options = { events: {} };
+    const [job] = await env.queue.submit([clip], {
+      outDir: join(env.temp.dir, 'b'),
+      chunkMs: 2000,
+      preRollMs: 1500,
+      options,
+    });
+    assert.equal(job?.parts, 2);
+    await completed(env, job!.id);
+    const blinksOf = (records: readonly { type: string }[]): BlinkEvent[] =>
+      records.filter((r): r is BlinkEvent => r.type === 'blink');
+    const jsonl = (await readFile(join(env.temp.dir, 'b', 'blinks', 'blinks.jsonl'), 'utf8'))
+      .trimEnd()
+      .split('\n');
+    const merged = jsonl.map((line) => JSON.parse(line) as { type: string });
+    const reference = await lastValueFrom(analyze(clip, { model: env.model, ...options }).pipe(toArray()));
+    const [got, want] = [blinksOf(merged), blinksOf(reference)];
+    assert.ok(want.length >= 3, `${want.length} blinks in the unchunked run`);
+    assert.ok(
+      want.some((b) => b.startMs < 2000 && b.endMs >= 2000),
+      'a blink across the boundary',
+    );
+    assert.equal(got.length, want.length, `blinks at ${got.map((b) => b.startMs).join(', ')} ms`);
+    got.forEach((b, i) => {
+      const w = want[i]!;
+      assert.deepEqual([b.trackId, b.startMs, b.endMs], [w.trackId, w.startMs, w.endMs], `blink ${i}`);
+      assert.ok(Math.abs(b.minOpenFraction - w.minOpenFraction) < 1e-3, `blink ${i} depth`);
+    });
+    // Each blink sits just before the frame that reopened the eyes, as in the unchunked run.
+    const next = (records: readonly { type: string; ptsMs?: number }[], b: BlinkEvent): number | undefined =>
+      records.slice(records.indexOf(b)).find((r) => r.type === 'frame')?.ptsMs;
+    got.forEach((b, i) => assert.equal(next(merged, b), next(reference, want[i]!), `blink ${i} placement`));
+  });
+});
+
+function completed(env: ArchiveEnv, id: string): Promise<true> {
+  return waitFor(`job ${id}`, 120_000, async () => {
+    const s = await env.queue.status(id);
+    assert.notEqual(s.state, 'failed', s.failedReason);
+    return s.state === 'completed' ? true : undefined;
+  });
+}
 
 async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
   const [header, ...rows] = (await readFile(path, 'utf8'))

@@ -24,7 +24,19 @@ export async function makeClips(dir: string, count: number, seconds: number): Pr
     const start = ((i * 0.7) % Math.max(0.1, length - seconds)).toFixed(2);
     const loop = seconds > length ? ['-stream_loop', '-1'] : []; // longer than the sample: loop it
     await run(SYSTEM_FFMPEG, [
-      ...['-hide_banner', '-loglevel', 'error', '-y', '-ss', start, '-t', String(seconds), ...loop, '-i', input],
+      ...[
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-ss',
+        start,
+        '-t',
+        String(seconds),
+        ...loop,
+        '-i',
+        input,
+      ],
       ...['-vf', 'scale=320:-2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
     ]);
     clips.push(out);

@@ -60,10 +60,12 @@ describe('camera leases', { timeout: 150_000 }, () => {
     const latest = new Map<string, number>(); // camera -> arrival time of its newest record
     const stats = { emitted: 0, staleDropped: 0 };
     const smoothedFrames: FrameResult[] = []; // c3 asks for smoothing and events
-    reading = fromRedisStream(connection, { sourceIds: ids, from: 'new', blockMs: 200 }, stats).subscribe((r) => {
-      latest.set(r.sourceId, Date.now());
-      if (r.sourceId === 'c3' && r.type === 'frame' && r.faces.length > 0) smoothedFrames.push(r);
-    });
+    reading = fromRedisStream(connection, { sourceIds: ids, from: 'new', blockMs: 200 }, stats).subscribe(
+      (r) => {
+        latest.set(r.sourceId, Date.now());
+        if (r.sourceId === 'c3' && r.type === 'frame' && r.faces.length > 0) smoothedFrames.push(r);
+      },
+    );
     for (const id of ids) {
       const temporal = id === 'c3' ? { smooth: { method: 'ema' as const }, events: {} } : {};
       await cameras.add({ id, url: clip!, loop: true, options: { source: { fps: 5 }, ...temporal } });
@@ -80,7 +82,9 @@ describe('camera leases', { timeout: 150_000 }, () => {
       return list.filter((c) => c.lease).length === 3 && streaming ? list : undefined;
     });
     // A camera runs analyze's stages: mesh, pose and geometry by default, smoothing when asked.
-    await waitFor('ten scored frames of c3', 30_000, async () => (smoothedFrames.length >= 10 ? true : undefined));
+    await waitFor('ten scored frames of c3', 30_000, async () =>
+      smoothedFrames.length >= 10 ? true : undefined,
+    );
     for (const frame of smoothedFrames) {
       for (const face of frame.faces) {
         assert.ok(face.landmarks && face.pose && face.geometry, `frame ${frame.index}: mesh, pose, geometry`);

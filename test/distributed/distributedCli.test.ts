@@ -1,7 +1,8 @@
 /**
  * The distributed commands as a user runs them: `auformer submit --wait` with progress,
  * `auformer jobs list|status|clean`, a worker that drains on SIGTERM (its active job completes,
- * then it exits 0), and usage errors (exit 2) before anything touches Redis.
+ * then it exits 0), `auformer cameras add` with pipeline options, and usage errors (exit 2)
+ * before anything touches Redis.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { from, lastValueFrom } from 'rxjs';
-import { ArchiveQueue, connectRedis, toRedisStream } from '../../src/distributed/index.js';
+import { ArchiveQueue, CameraRegistry, connectRedis, toRedisStream } from '../../src/distributed/index.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/media.js';
 import { sampleFrame, TestClient } from '../websocket.helpers.js';
 import { makeClips, spawnWorker, waitFor, type WorkerProcess } from './archiveHelpers.js';
@@ -66,6 +67,40 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
     const unreachable = await auformer(['jobs', 'list', '--queue', 'redis://127.0.0.1:1']);
     assert.equal(unreachable.code, 1);
     assert.match(unreachable.stderr, /AUF_ERR_REDIS_CONNECT/);
+    const cameraModel = await auformer([
+      'cameras',
+      'add',
+      'c',
+      'a.mp4',
+      '--queue',
+      redis.url,
+      '--model',
+      'm.onnx',
+    ]);
+    assert.equal(cameraModel.code, 2);
+    assert.match(cameraModel.stderr, /--model: set these on the --live worker/);
+  });
+
+  it('cameras add carries the pipeline options a camera runs with', async () => {
+    const args = ['cameras', 'add', 'door', 'a.mp4', '--queue', redis.url, '--fps', '5', '--smooth', 'ema'];
+    const added = await auformer([...args, '--events', '--no-landmarks', '--detector', 'full']);
+    assert.equal(added.code, 0, added.stderr);
+    const cameras = await CameraRegistry.connect(redis.url);
+    try {
+      const [door] = await cameras.list();
+      assert.deepEqual(door?.options, {
+        detector: { model: 'full' },
+        track: {},
+        landmarks: false,
+        infer: {},
+        smooth: { method: 'ema' },
+        events: {},
+        source: { fps: 5 },
+      });
+      await cameras.remove('door');
+    } finally {
+      await cameras.close();
+    }
   });
 
   it('submit --wait follows the batch to the end; jobs list, status and clean', async () => {

@@ -8,7 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { EMPTY, from, lastValueFrom, take, toArray } from 'rxjs';
 import { connectRedis, fromRedisStream, serveGateway, toRedisStream } from '../../src/distributed/index.js';
-import { analyze, AUModel, DEFAULT_MODEL_PATH, type AnalysisRecord } from '../../src/index.js';
+import {
+  analyze,
+  AUModel,
+  DEFAULT_MODEL_PATH,
+  type AnalysisRecord,
+  type FrameResult,
+} from '../../src/index.js';
 import { makeTempDir } from '../helpers/media.js';
 import { sampleFrame, TestClient, within } from '../websocket.helpers.js';
 import { makeClips } from './archiveHelpers.js';
@@ -83,6 +89,58 @@ describe('results on Redis Streams', { timeout: 120_000 }, () => {
       await Promise.all(gateways.map((g) => g.close()));
       await model.dispose();
     }
+  });
+
+  it('meshes travel as float32 and come back as points; landmarks: false leaves them out', async () => {
+    const [clip] = await makeClips(temp.dir, 1, 1.5);
+    const frames = (await lastValueFrom(analyze(clip!, { source: { endMs: 400 } }).pipe(toArray()))).filter(
+      (r): r is FrameResult => r.type === 'frame' && r.faces.length > 0,
+    );
+    assert.ok(frames.length >= 5 && frames.every((f) => f.faces[0]!.landmarks?.points.length === 468));
+    for (const [sourceId, landmarks] of [
+      ['full', true],
+      ['lean', false],
+    ] as const) {
+      const records = frames.map((f) => ({ ...f, sourceId }));
+      await lastValueFrom(from(records).pipe(toRedisStream(connection, { prefix: 'm', landmarks })), {
+        defaultValue: undefined,
+      });
+    }
+    const read = async (sourceId: string): Promise<FrameResult[]> =>
+      (
+        await lastValueFrom(
+          fromRedisStream(connection, { prefix: 'm', sourceIds: [sourceId], from: 'all' }).pipe(
+            take(frames.length),
+            toArray(),
+          ),
+        )
+      ).filter((r): r is FrameResult => r.type === 'frame');
+    const [full, lean] = [await read('full'), await read('lean')];
+    let worst = 0;
+    full.forEach((f, i) => {
+      const [got, want] = [f.faces[0]!, frames[i]!.faces[0]!];
+      assert.deepEqual(got.aus, want.aus, 'everything else exactly');
+      assert.deepEqual(got.landmarks?.roi, want.landmarks?.roi);
+      want.landmarks!.points.forEach((p, k) => {
+        const q = got.landmarks!.points[k]!;
+        worst = Math.max(worst, Math.abs(p.x - q.x), Math.abs(p.y - q.y), Math.abs(p.z - q.z));
+      });
+    });
+    assert.ok(worst < 1e-3, `points within float32 precision: ${worst} px`);
+    assert.ok(worst > 0, 'the points did travel as float32');
+    for (const [i, f] of lean.entries()) {
+      assert.equal(f.faces[0]!.landmarks, undefined);
+      assert.deepEqual(f.faces[0]!.pose, frames[i]!.faces[0]!.pose, 'pose and geometry stay');
+    }
+    const [fullBytes = 0, leanBytes = 0] = await Promise.all(
+      ['full', 'lean'].map(async (id) =>
+        Number(await connection.call('MEMORY', 'USAGE', `m:results:${id}`, 'SAMPLES', '0')),
+      ),
+    );
+    assert.ok(
+      fullBytes / frames.length < 8000 && leanBytes / frames.length < 1200,
+      `${fullBytes} / ${leanBytes} B`,
+    );
   });
 
   it('MAXLEN bounds the stream; a storage group reads and acknowledges every entry kept', async () => {

@@ -43,6 +43,17 @@ async function run(input: AnalysisRecord[], options?: DetectBlinksOptions): Prom
 const openFor = (n: number, v = 0.12): [number, number][][] => Array.from({ length: n }, () => [[1, v]]);
 
 describe('detectBlinks', () => {
+  it('a track first seen mid-blink learns its open level from the frames after it', async () => {
+    // Closed for the first three frames (an archive part starting inside a blink), then open.
+    const seq = [[[1, 0.04]], [[1, 0.03]], [[1, 0.04]], ...openFor(10), [[1, 0.04]], [[1, 0.12]]] as [
+      number,
+      number,
+    ][][];
+    const blinks = (await run(frames(seq))).filter((r) => r.type === 'blink');
+    assert.equal(blinks.length, 1, 'the later blink is found (the first closure has no start)');
+    assert.equal(blinks[0]!.type === 'blink' && blinks[0]!.startMs, 13 * FRAME_MS);
+  });
+
   it('emits one blink per closure, before the reopening frame, with media times of the closed frames', async () => {
     const seq = [
       ...openFor(10),
