@@ -36,8 +36,12 @@ export async function serveMetrics(source: OpsSource, address: string): Promise<
   return serveOps(source, host, port);
 }
 
-/** The pipeline options of `PIPELINE_OPTIONS` that travel with a job (the model is the worker's). */
+/**
+ * The pipeline options of `PIPELINE_OPTIONS` that travel with a job (the model is named apart),
+ * without `--infer-token`: job data sits in Redis in clear.
+ */
 export function jobPipelineOptions(args: PipelineArgs): ArchivePipelineOptions {
-  const { detector, track, landmarks, infer, smooth, events, modelOptions, source } = args;
+  const { detector, track, landmarks, infer, smooth, events, source } = args;
+  const modelOptions = { ...args.modelOptions, token: undefined }; // JSON drops it
   return { detector, track, landmarks, infer, smooth, events, modelOptions, source };
 }

@@ -65,6 +65,8 @@ export async function runSubmit(argv: readonly string[], io: CommandIO): Promise
       ...(chunkMs === undefined ? {} : { chunkMs }),
       ...(preRollMs === undefined ? {} : { preRollMs }),
       ...(pipeline.modelPath === undefined ? {} : { modelPath: pipeline.modelPath }),
+      ...(pipeline.inferUrls === undefined ? {} : { inferUrls: pipeline.inferUrls }),
+      ...(pipeline.modelOptions.token === undefined ? {} : { inferToken: pipeline.modelOptions.token }),
       options: jobPipelineOptions(pipeline),
     });
     for (const job of jobs) {
