@@ -46,6 +46,7 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
   let clips: string[];
   before(async () => {
     process.env.AUFORMER_INFER_TOKEN = TOKEN; // the workers' (and their children's) token
+    env.closers.push(async () => void delete process.env.AUFORMER_INFER_TOKEN);
     [server, clips] = await Promise.all([
       startServerProcess(0, ['--token', TOKEN]),
       makeClips(env.temp.dir, 2, 1.5),
