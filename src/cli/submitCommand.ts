@@ -71,7 +71,13 @@ export async function runSubmit(argv: readonly string[], io: CommandIO): Promise
       ...(chunkMs === undefined ? {} : { chunkMs }),
       ...(preRollMs === undefined ? {} : { preRollMs }),
       ...(pipeline.modelPath === undefined ? {} : { modelPath: pipeline.modelPath }),
-      options: { ...jobPipelineOptions(pipeline), modelOptions: pipeline.modelOptions },
+      ...(pipeline.inferUrls === undefined ? {} : { inferUrls: pipeline.inferUrls }),
+      ...(pipeline.modelOptions.token === undefined ? {} : { inferToken: pipeline.modelOptions.token }),
+      // Job data sits in Redis in clear: the token stays out of it (JSON drops undefined).
+      options: {
+        ...jobPipelineOptions(pipeline),
+        modelOptions: { ...pipeline.modelOptions, token: undefined },
+      },
     });
     for (const job of jobs) {
       const note = job.duplicate ? ' (already submitted)' : '';

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
 import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue, serveMetrics } from './distributedArgs.js';
-import { asUsageError, num, UsageError } from './pipelineArgs.js';
+import { INFER_TOKEN_ENV } from '../distributed/sharedModel.js';
+import { asUsageError, num, parsePipelineValues, UsageError } from './pipelineArgs.js';
 
 export const WORKER_USAGE = `Usage: auformer worker --queue <redis://host:port> [options]
 
@@ -22,6 +23,10 @@ ${QUEUE_USAGE}
   --live               hold cameras (leases) instead of running archive jobs
   --capacity <n>       --live: most cameras this host holds (required with --live)
   --model <file.onnx>  --live: the AUFormer model (default: the embedded tiny model)
+  --infer <url[,url]>  --live: run the model on inference servers instead (archive jobs name
+                       their model at submit: 'auformer submit --infer')
+  --infer-token <T>    bearer token for the inference servers (or set AUFORMER_INFER_TOKEN);
+                       never stored in Redis
   --metrics <host:port>  serve Prometheus /metrics and /healthz there (port 0 = any free port)
   -h, --help           show this help`;
 
@@ -37,6 +42,8 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         live: { type: 'boolean' },
         capacity: { type: 'string' },
         model: { type: 'string' },
+        infer: { type: 'string' },
+        'infer-token': { type: 'string' },
         metrics: { type: 'string' },
       },
     }),
@@ -53,6 +60,9 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
   const onWarning = (message: string): void => void io.stderr.write(`auformer worker: warning: ${message}\n`);
   const capacity = num('capacity', v.capacity, 1);
   if (v.live && capacity === undefined) throw new UsageError('--live needs --capacity <n>');
+  const inferUrls = workerModel(v);
+  // The sandboxed part processes and sharedModel read it from the environment.
+  if (v['infer-token'] !== undefined) process.env[INFER_TOKEN_ENV] = v['infer-token'];
   const worker = v.live
     ? await startCameraWorker(url, {
         capacity: Math.floor(capacity ?? 1),
@@ -60,6 +70,7 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         ...(lockDurationMs === undefined ? {} : { lockDurationMs }),
         ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
         ...(v.model === undefined ? {} : { modelPath: v.model }),
+        ...(inferUrls === undefined ? {} : { inferUrls }),
         onWarning,
       })
     : await startWorker(url, {
@@ -83,4 +94,11 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
   await ops?.close();
   io.stderr.write('worker stopped\n');
   return 0;
+}
+
+/** `--model` / `--infer` name a `--live` host's model; archive jobs carry theirs from submit. */
+function workerModel(v: { live?: boolean; model?: string; infer?: string }): readonly string[] | undefined {
+  if (!v.live && (v.model ?? v.infer) !== undefined)
+    throw new UsageError('--model and --infer are for --live hosts; archive jobs name their model at submit');
+  return parsePipelineValues({ model: v.model, infer: v.infer }, []).inferUrls;
 }

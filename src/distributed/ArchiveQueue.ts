@@ -16,6 +16,7 @@ import { OptionError } from '../errors.js';
 import type { ArchiveFormat, ArchivePipelineOptions, MergeJobData } from './archiveTypes.js';
 import { buildFlow, inputStem } from './buildFlow.js';
 import { connectRedis } from './connectRedis.js';
+import { assertNoToken, resolveJobModel } from './jobModel.js';
 import { loadEngines } from './engines.js';
 import { type ArchiveJobStatus, describeJob, findJob } from './jobStatus.js';
 import { readManifest } from './partFiles.js';
@@ -37,6 +38,13 @@ export interface SubmitOptions {
   readonly formats?: readonly ArchiveFormat[];
   /** AUFormer ONNX path as every worker sees it. Defaults to the embedded tiny model. */
   readonly modelPath?: string;
+  /**
+   * Run the model on these inference servers instead (`auformer infer-server` or Triton; more
+   * than one for failover), not with `modelPath`. Their card is read now, for the job key.
+   */
+  readonly inferUrls?: readonly string[];
+  /** Bearer token for that read only; never stored (workers use their `AUFORMER_INFER_TOKEN`). */
+  readonly inferToken?: string;
   readonly options?: ArchivePipelineOptions;
   /** Attempts per job for transient errors. Defaults to 5. */
   readonly attempts?: number;
@@ -89,13 +97,19 @@ export class ArchiveQueue {
       }
       stems.set(inputStem(input), input);
     }
+    assertNoToken(options.options, 'submit');
+    const { model, fingerprint: modelFingerprint } = await resolveJobModel({
+      ...options,
+      modelOptions: options.options?.modelOptions,
+    });
     const settings = {
       queueName: this.name,
       outDir: options.outDir,
       chunkMs: options.chunkMs,
       preRollMs: options.preRollMs ?? DEFAULTS.preRollMs,
       formats: options.formats ?? (options.options?.events ? ['csv', 'jsonl', 'events'] : ['csv', 'jsonl']),
-      modelPath: options.modelPath,
+      model,
+      modelFingerprint,
       options: options.options ?? {},
       attempts: options.attempts ?? DEFAULTS.attempts,
       backoffMs: options.backoffMs ?? DEFAULTS.backoffMs,

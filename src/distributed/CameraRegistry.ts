@@ -20,6 +20,7 @@ import {
   camerasQueueName,
 } from './cameraTypes.js';
 import { connectRedis } from './connectRedis.js';
+import { assertNoToken } from './jobModel.js';
 import { loadEngines } from './engines.js';
 import { DEFAULT_QUEUE_NAME } from './queueNames.js';
 
@@ -50,6 +51,7 @@ export class CameraRegistry {
           'Pass credentials: { env: "VAR" } or { file: "/run/secrets/cam" } (user:password) instead.',
       );
     }
+    assertNoToken(camera.options, `cameras: '${camera.id}'`);
     await this.redis.del(cameraKeys.stop(this.name, camera.id));
     // A very large attempt count: a camera that fails (network) keeps coming back, with a delay.
     await this.queue.add('camera', camera, {

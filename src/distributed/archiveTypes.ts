@@ -6,9 +6,11 @@ import type {
   AnalyzeOptions,
   AUEvent,
   BlinkEvent,
+  CropDatatype,
   FaceDetectorOptions,
   FileSourceOptions,
   FrameResult,
+  ModelCard,
 } from '../index.js';
 
 /** Pipeline options an archive job can carry: `analyze`'s, as plain serialisable data. */
@@ -16,6 +18,16 @@ export interface ArchivePipelineOptions extends Omit<AnalyzeOptions, 'model' | '
   readonly detector?: FaceDetectorOptions;
   readonly source?: Pick<FileSourceOptions, 'fps' | 'maxWidth'>;
 }
+
+/**
+ * The model a job runs on: an ONNX file every worker opens, or inference servers every worker
+ * calls (`auformer infer-server` or Triton). For servers, the card and crop datatype they
+ * reported at submit travel with the job: the merge writes that card without any model, and a
+ * worker whose servers now serve another model fails the part (`AUF_ERR_MODEL_CARD`).
+ */
+export type JobModel =
+  | { readonly path: string }
+  | { readonly urls: readonly string[]; readonly card: ModelCard; readonly datatype: CropDatatype };
 
 /** Final files a merge writes: `<stem>.csv`, `<stem>.jsonl`, `<stem>.events.csv`. */
 export type ArchiveFormat = 'csv' | 'jsonl' | 'events';
@@ -29,7 +41,7 @@ export interface ArchiveJobBase {
   /** The input's own output folder, `<out>/<stem>`. */
   readonly outDir: string;
   readonly stem: string;
-  readonly modelPath: string;
+  readonly model: JobModel;
   readonly options: ArchivePipelineOptions;
   readonly preRollMs: number;
 }

@@ -5,8 +5,14 @@
  */
 import { basename, extname, join, resolve } from 'node:path';
 import type { FlowJob } from 'bullmq';
-import { type AufError, DEFAULT_MODEL_PATH, openFile } from '../index.js';
-import type { ArchiveFormat, ArchivePipelineOptions, MergeJobData, PartJobData } from './archiveTypes.js';
+import { type AufError, openFile } from '../index.js';
+import type {
+  ArchiveFormat,
+  ArchivePipelineOptions,
+  JobModel,
+  MergeJobData,
+  PartJobData,
+} from './archiveTypes.js';
 import { fingerprintFile, jobKeyOf } from './fingerprint.js';
 import { planParts } from './planParts.js';
 import { mergeQueueName, partJobId, partsQueueName } from './queueNames.js';
@@ -17,7 +23,9 @@ export interface FlowSettings {
   readonly chunkMs: number | undefined;
   readonly preRollMs: number;
   readonly formats: readonly ArchiveFormat[];
-  readonly modelPath: string | undefined;
+  readonly model: JobModel;
+  /** The model's part of the job key (see jobModel.ts). */
+  readonly modelFingerprint: string;
   readonly options: ArchivePipelineOptions;
   readonly attempts: number;
   readonly backoffMs: number;
@@ -30,22 +38,18 @@ export function inputStem(input: string): string {
 
 export async function buildFlow(file: string, s: FlowSettings): Promise<FlowJob & { data: MergeJobData }> {
   const input = resolve(file);
-  const modelPath = resolve(s.modelPath ?? DEFAULT_MODEL_PATH);
-  const [fingerprint, modelFingerprint] = await Promise.all([
-    fingerprintFile(input),
-    fingerprintFile(modelPath),
-  ]);
+  const fingerprint = await fingerprintFile(input);
   // A file that does not probe still gets a job: the worker fails it with its code.
   const durationMs = await openFile(input, s.options.source ?? {}).then(
     (opened) => opened.info.durationMs,
     (error: AufError) => (error.code ? undefined : Promise.reject(error)),
   );
   const ranges = planParts(durationMs, s.chunkMs);
-  const { formats, options, preRollMs } = s;
+  const { formats, options, preRollMs, model, modelFingerprint } = s;
   const outDir = join(resolve(s.outDir), inputStem(input));
   const jobKey = jobKeyOf({ fingerprint, modelFingerprint, ranges, options, preRollMs, formats, outDir });
   const stem = inputStem(input);
-  const base = { jobKey, input, outDir, stem, modelPath, options, preRollMs };
+  const base = { jobKey, input, outDir, stem, model, options, preRollMs };
   const opts = { attempts: s.attempts, backoff: { type: 'exponential', delay: s.backoffMs } };
   const data: MergeJobData = {
     ...base,

@@ -18,6 +18,10 @@ export const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AUF_ERR_MODEL_LOAD',
   'AUF_ERR_MODEL_CARD',
   'AUF_ERR_MODEL_SHAPE',
+  // An inference server refused this worker's token, or the request: the same on every attempt.
+  // Unreachable, overloaded and timed-out servers are retried (the part resumes at its checkpoint).
+  'AUF_ERR_REMOTE_AUTH',
+  'AUF_ERR_REMOTE_PROTOCOL',
   'AUF_ERR_OUTPUT_CONFLICT',
 ]);
 

@@ -13,12 +13,12 @@ import {
   describeSmoothing,
   type ModelCard,
   openFile,
-  readModelCard,
   toCsv,
   toEventsCsv,
   toJsonLines,
 } from '../index.js';
 import type { ArchiveFormat, MergeJobData, SuccessManifest } from './archiveTypes.js';
+import { jobModelCard } from './jobModel.js';
 import { joinedEvents, mergedRecords } from './mergedRecords.js';
 import { hashFile, MANIFEST_NAME, partFile, readManifest } from './partFiles.js';
 
@@ -46,7 +46,7 @@ export async function mergeParts(data: MergeJobData): Promise<SuccessManifest> {
       throw new DistributedError('AUF_ERR_PARTS_INCOMPLETE', `Part file ${file} is missing. Retry the job.`);
     }
   }
-  const card = await readModelCard(data.modelPath);
+  const card = await jobModelCard(data.model);
   const { info } = await openFile(data.input, data.options.source ?? {});
   const input = { files, preRollMs: data.preRollMs, tracking: data.options.track !== false };
   const events = await joinedEvents(input);

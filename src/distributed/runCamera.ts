@@ -33,7 +33,8 @@ export interface CameraContext {
   readonly name: string;
   readonly host: string;
   readonly prefix: string;
-  readonly modelPath: string;
+  /** The host's model: an ONNX path, or inference server URLs. */
+  readonly model: string | readonly string[];
   /** True once the host shuts down. */
   readonly stopping: () => boolean;
   /** Called with each record before it is appended (metrics). */
@@ -48,7 +49,7 @@ export async function runCamera(camera: CameraSpec, ctx: CameraContext): Promise
   const epoch = await redis.incr(cameraKeys.epoch(name, camera.id));
   await redis.hset(cameraKeys.lease(name, camera.id), { host: ctx.host, epoch, sinceMs: Date.now() });
   const options = camera.options ?? {};
-  const model = await sharedModel(ctx.modelPath, options.modelOptions);
+  const model = await sharedModel(ctx.model, options.modelOptions);
   const source = { sourceId: camera.id, kind: /^rtsps?:/i.test(camera.url) ? 'rtsp' : 'file' };
   const records = (await openCamera(camera)).pipe(
     frameStages(model, options),

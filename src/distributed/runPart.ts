@@ -28,7 +28,7 @@ import { dirname } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
 import { analyze, type AnalysisRecord, type BlinkEvent } from '../index.js';
 import type { PartCheckpoint, PartJobData, PartLine, PartResult } from './archiveTypes.js';
-import { sharedModel } from './sharedModel.js';
+import { openJobModel } from './jobModel.js';
 import { hashFile, partFile, readManifest } from './partFiles.js';
 
 /** The part of a BullMQ job (sandboxed or not) that `runPart` uses. */
@@ -108,7 +108,7 @@ export async function runPart(job: PartJob, options: RunPartOptions = {}): Promi
   };
 
   try {
-    const model = await sharedModel(data.modelPath, data.options.modelOptions);
+    const model = await openJobModel(data.model, data.options.modelOptions);
     const decodeFromMs = Math.max(0, segmentStart - data.preRollMs);
     const source = {
       ...data.options.source,

@@ -13,7 +13,7 @@
  */
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
-import { DEFAULT_MODEL_PATH } from '../index.js';
+import { DEFAULT_MODEL_PATH, OptionError } from '../index.js';
 import { type CameraSpec, camerasQueueName } from './cameraTypes.js';
 import { connectRedis } from './connectRedis.js';
 import { checkRedisSettings } from './checkRedisSettings.js';
@@ -37,6 +37,11 @@ export interface CameraWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** AUFormer ONNX on this host. Defaults to the embedded tiny model. */
   readonly modelPath?: string;
+  /**
+   * Run the model on these inference servers instead (not with `modelPath`); the bearer token,
+   * if any, from this host's `AUFORMER_INFER_TOKEN`.
+   */
+  readonly inferUrls?: readonly string[];
   /** Name in leases and `cameras list`. Defaults to `<hostname>:<pid>`. */
   readonly host?: string;
   readonly onWarning?: (message: string) => void;
@@ -51,6 +56,8 @@ export interface CameraWorker extends OpsSource {
 }
 
 export async function startCameraWorker(url: string, options: CameraWorkerOptions): Promise<CameraWorker> {
+  if (options.modelPath !== undefined && options.inferUrls !== undefined)
+    throw new OptionError('startCameraWorker: give modelPath or inferUrls, not both');
   const { bullmq } = await loadEngines();
   const name = options.name ?? DEFAULT_QUEUE_NAME;
   const host = options.host ?? `${hostname()}:${process.pid}`;
@@ -65,7 +72,7 @@ export async function startCameraWorker(url: string, options: CameraWorkerOption
     name,
     host,
     prefix: options.prefix ?? DEFAULT_STREAM_PREFIX,
-    modelPath: options.modelPath ?? DEFAULT_MODEL_PATH,
+    model: options.inferUrls ?? options.modelPath ?? DEFAULT_MODEL_PATH,
     stopping: () => stopping,
     onRecord: (id: string, record: { readonly type: string; readonly capturedAtMs?: number }) => {
       const seen = cameras.get(id) ?? { records: 0, capturedAtMs: 0 };
