@@ -3,8 +3,9 @@
  *
  * 1. One `auformer worker` (sandboxed part processor) vs a single-process `analyze` writing the
  *    same CSV + JSONL, on the same files: frames/s ratio (target >= 0.9x).
- * 2. Bytes per record in a Redis stream (MEMORY USAGE over real records of the sample), and
- *    the memory one hour of four 10 fps cameras takes at the chosen MAXLEN.
+ * 2. Bytes per record in a Redis stream (MEMORY USAGE over real records of the sample, with
+ *    and without their face meshes), and the memory one hour of four 10 fps cameras takes at
+ *    the chosen MAXLEN.
  *
  *   node --import tsx bench/distributed.ts [--files 4] [--seconds 6] [--rounds 3]
  */
@@ -72,13 +73,13 @@ try {
   );
   await sample.dispose();
   const redisClient = await connectRedis(redis.url);
-  await lastValueFrom(
-    from(records).pipe(toRedisStream(redisClient, { prefix: 'bench', maxLen: 1_000_000 })),
-    {
-      defaultValue: undefined,
-    },
-  );
-  const bytes = Number(await redisClient.call('MEMORY', 'USAGE', 'bench:results:mem', 'SAMPLES', '0'));
+  const streamBytes = async (prefix: string, landmarks: boolean): Promise<number> => {
+    const sink = toRedisStream(redisClient, { prefix, maxLen: 1_000_000, landmarks });
+    await lastValueFrom(from(records).pipe(sink), { defaultValue: undefined });
+    return Number(await redisClient.call('MEMORY', 'USAGE', `${prefix}:results:mem`, 'SAMPLES', '0'));
+  };
+  const bytes = await streamBytes('bench', true);
+  const leanBytes = await streamBytes('lean', false);
   const perRecord = bytes / records.length;
   redisClient.disconnect();
   const maxLen = 36_000; // one hour at 10 fps per camera
@@ -94,6 +95,10 @@ try {
     `Redis stream: ${perRecord.toFixed(0)} B per one-face record (${records.length} records, ${bytes} B)`,
   );
   console.log(`4 cameras x MAXLEN ${maxLen}: ${((4 * maxLen * perRecord) / 2 ** 20).toFixed(0)} MiB`);
+  const lean = leanBytes / records.length;
+  console.log(
+    `without meshes (landmarks: false): ${lean.toFixed(0)} B per record, 4 cameras ${((4 * maxLen * lean) / 2 ** 20).toFixed(0)} MiB`,
+  );
 } finally {
   await redis.stop();
   await rm(dir, { recursive: true, force: true });
