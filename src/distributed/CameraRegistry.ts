@@ -86,6 +86,7 @@ export class CameraRegistry {
           url: job.data.url,
           state,
           options: job.data.options ?? {},
+          streamMesh: job.data.streamMesh ?? true,
           ...(state === 'active' && lease.host
             ? {
                 lease: {

@@ -18,6 +18,8 @@ export interface CameraSpec {
   readonly options?: ArchivePipelineOptions;
   /** Results kept in its stream. Defaults to 36000 (one hour at 10 fps). */
   readonly maxLen?: number;
+  /** Keep face meshes in its stream entries (`toRedisStream`'s `landmarks`). Defaults to true. */
+  readonly streamMesh?: boolean;
 }
 
 /** Who holds a camera now (`<name>:camera-lease:<id>`), written by the holder at takeover. */
@@ -35,6 +37,8 @@ export interface CameraStatus {
   readonly lease?: CameraLease;
   /** The pipeline options it was added with. */
   readonly options: ArchivePipelineOptions;
+  /** Whether its stream entries keep face meshes. */
+  readonly streamMesh: boolean;
 }
 
 export function cameraJobId(id: string): string {

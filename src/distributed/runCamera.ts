@@ -59,6 +59,7 @@ export async function runCamera(camera: CameraSpec, ctx: CameraContext): Promise
       prefix: ctx.prefix,
       epoch,
       maxLen: camera.maxLen ?? 36_000,
+      landmarks: camera.streamMesh ?? true,
       sources: [source],
       model: model.card,
     }),

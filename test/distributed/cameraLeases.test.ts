@@ -60,15 +60,26 @@ describe('camera leases', { timeout: 150_000 }, () => {
     const latest = new Map<string, number>(); // camera -> arrival time of its newest record
     const stats = { emitted: 0, staleDropped: 0 };
     const smoothedFrames: FrameResult[] = []; // c3 asks for smoothing and events
+    const leanFrames: FrameResult[] = []; // c2 keeps meshes out of its stream
     reading = fromRedisStream(connection, { sourceIds: ids, from: 'new', blockMs: 200 }, stats).subscribe(
       (r) => {
         latest.set(r.sourceId, Date.now());
-        if (r.sourceId === 'c3' && r.type === 'frame' && r.faces.length > 0) smoothedFrames.push(r);
+        if (r.type === 'frame' && r.faces.length > 0) {
+          if (r.sourceId === 'c3') smoothedFrames.push(r);
+          if (r.sourceId === 'c2') leanFrames.push(r);
+        }
       },
     );
     for (const id of ids) {
       const temporal = id === 'c3' ? { smooth: { method: 'ema' as const }, events: {} } : {};
-      await cameras.add({ id, url: clip!, loop: true, options: { source: { fps: 5 }, ...temporal } });
+      const lean = id === 'c2' ? { streamMesh: false } : {};
+      await cameras.add({
+        id,
+        url: clip!,
+        loop: true,
+        ...lean,
+        options: { source: { fps: 5 }, ...temporal },
+      });
     }
     hosts.push(
       spawnWorker(redis.url, ['--live', '--capacity', '2']),
@@ -91,6 +102,9 @@ describe('camera leases', { timeout: 150_000 }, () => {
         assert.ok(face.smoothed && face.active, `frame ${frame.index}: smoothed values and flags`);
       }
     }
+    assert.ok(
+      leanFrames.length > 0 && leanFrames.every((f) => f.faces.every((face) => !face.landmarks && face.pose)),
+    );
     const faces = smoothedFrames.flatMap((f) => f.faces);
     assert.ok(
       faces.some((f) => Object.keys(f.aus).some((au) => Math.abs(f.aus[au]! - f.smoothed![au]!) > 1e-4)),

@@ -83,7 +83,14 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
 
   it('cameras add carries the pipeline options a camera runs with', async () => {
     const args = ['cameras', 'add', 'door', 'a.mp4', '--queue', redis.url, '--fps', '5', '--smooth', 'ema'];
-    const added = await auformer([...args, '--events', '--no-landmarks', '--detector', 'full']);
+    const added = await auformer([
+      ...args,
+      '--events',
+      '--no-landmarks',
+      '--detector',
+      'full',
+      '--no-stream-mesh',
+    ]);
     assert.equal(added.code, 0, added.stderr);
     const cameras = await CameraRegistry.connect(redis.url);
     try {
@@ -97,6 +104,7 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
         events: {},
         source: { fps: 5 },
       });
+      assert.equal(door?.streamMesh, false);
       await cameras.remove('door');
     } finally {
       await cameras.close();
