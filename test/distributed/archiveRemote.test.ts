@@ -3,7 +3,8 @@
  * (with a bearer token) and redis-server on 127.0.0.1. `submit --infer` gives the outputs of a
  * local single-process `analyze` (1e-5 with FP32 crops); the token never reaches Redis; an
  * unreachable server fails at submit with its code, and one that dies fails the part as a
- * transient error (retried); a `--live` host with `inferUrls` streams records.
+ * transient error (retried), and a part whose server comes back resumes from its checkpoint;
+ * a `--live` host with `inferUrls` streams records.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -179,6 +180,51 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
     });
     assert.equal(status.code, 'AUF_ERR_REMOTE_UNREACHABLE', status.failedReason);
     assert.equal(status.attempts, 2, 'retried: not an unrecoverable error');
+  });
+});
+
+describe('a part whose inference server dies and comes back', { timeout: 120_000 }, () => {
+  const env = useArchiveEnv();
+
+  it('resumes from its checkpoint: the output of a local analyze, no row lost or repeated', async () => {
+    const [clip] = await makeClips(env.temp.dir, 1, 9); // long enough to be killed mid-part
+    let server = await startServerProcess(0);
+    env.closers.push(() => server.kill());
+    const queue = await ArchiveQueue.connect(env.redis.url, { name: 'back' });
+    env.closers.push(() => queue.close());
+    const [job] = await queue.submit([clip!], {
+      outDir: join(env.temp.dir, 'back'),
+      inferUrls: [server.url],
+      attempts: 5,
+      backoffMs: 300,
+      options: { modelOptions: { datatype: 'FP32', timeoutMs: 2000 } },
+    });
+    const worker = await startWorker(env.redis.url, {
+      name: 'back',
+      sandbox: false,
+      onWarning: () => undefined,
+    });
+    env.closers.push(() => worker.close());
+    const atKill = await waitFor('a checkpoint', 60_000, async () => {
+      const s = await queue.status(job!.id);
+      return s.doneMs > 0 ? s.doneMs : undefined;
+    });
+    await server.kill();
+    await new Promise((r) => setTimeout(r, 1500)); // the part fails on the dead server, then backs off
+    server = await startServerProcess(server.port);
+    const done = await waitFor(`job ${job!.id}`, 90_000, async () => {
+      const s = await queue.status(job!.id);
+      assert.notEqual(s.state, 'failed', s.failedReason);
+      return s.state === 'completed' ? s : undefined;
+    });
+    assert.ok(done.attempts >= 2, `${done.attempts} attempts`);
+    assert.ok(
+      done.logs.some((line) => /^p0: resumed after \d+/.test(line)),
+      `resumed from a checkpoint (killed at ${atKill} ms): ${done.logs.join(' | ')}`,
+    );
+    const expected = await referenceCsv(clip!, join(env.temp.dir, 'expected.csv'), env.model);
+    const rows = await assertSameCsv(join(env.temp.dir, 'back', 'clip0', 'clip0.csv'), expected);
+    assert.ok(rows >= 260, `${rows} rows, each once`);
   });
 });
 
