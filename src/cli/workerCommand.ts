@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
 import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue, serveMetrics } from './distributedArgs.js';
 import { INFER_TOKEN_ENV } from '../distributed/sharedModel.js';
-import { asUsageError, num, parsePipelineValues, UsageError } from './pipelineArgs.js';
+import { asUsageError, num, parsePipelineValues, type PipelineArgs, UsageError } from './pipelineArgs.js';
 
 export const WORKER_USAGE = `Usage: auformer worker --queue <redis://host:port> [options]
 
@@ -27,6 +27,9 @@ ${QUEUE_USAGE}
                        their model at submit: 'auformer submit --infer')
   --infer-token <T>    bearer token for the inference servers (or set AUFORMER_INFER_TOKEN);
                        never stored in Redis
+  --infer-timeout <s>  --live --infer: seconds a batch may take, retries included (default 10)
+  --batch <n>          --live: model batch size across this host's cameras (default 16)
+  --threads <n>        --live: onnxruntime intra-op threads (default: one per core)
   --metrics <host:port>  serve Prometheus /metrics and /healthz there (port 0 = any free port)
   -h, --help           show this help`;
 
@@ -44,6 +47,9 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         model: { type: 'string' },
         infer: { type: 'string' },
         'infer-token': { type: 'string' },
+        'infer-timeout': { type: 'string' },
+        batch: { type: 'string' },
+        threads: { type: 'string' },
         metrics: { type: 'string' },
       },
     }),
@@ -60,7 +66,7 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
   const onWarning = (message: string): void => void io.stderr.write(`auformer worker: warning: ${message}\n`);
   const capacity = num('capacity', v.capacity, 1);
   if (v.live && capacity === undefined) throw new UsageError('--live needs --capacity <n>');
-  const inferUrls = workerModel(v);
+  const { inferUrls, modelOptions } = workerModel(v);
   // The sandboxed part processes and sharedModel read it from the environment.
   if (v['infer-token'] !== undefined) process.env[INFER_TOKEN_ENV] = v['infer-token'];
   const worker = v.live
@@ -71,6 +77,7 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
         ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
         ...(v.model === undefined ? {} : { modelPath: v.model }),
         ...(inferUrls === undefined ? {} : { inferUrls }),
+        modelOptions,
         onWarning,
       })
     : await startWorker(url, {
@@ -96,9 +103,17 @@ export async function runWorker(argv: readonly string[], io: CommandIO): Promise
   return 0;
 }
 
-/** `--model` / `--infer` name a `--live` host's model; archive jobs carry theirs from submit. */
-function workerModel(v: { live?: boolean; model?: string; infer?: string }): readonly string[] | undefined {
-  if (!v.live && (v.model ?? v.infer) !== undefined)
-    throw new UsageError('--model and --infer are for --live hosts; archive jobs name their model at submit');
-  return parsePipelineValues({ model: v.model, infer: v.infer }, []).inferUrls;
+const MODEL_FLAGS = ['model', 'infer', 'infer-timeout', 'batch', 'threads'] as const;
+
+/** `--model` / `--infer` and how to run it name a `--live` host's model; archive jobs carry theirs. */
+function workerModel(
+  v: Partial<Record<(typeof MODEL_FLAGS)[number], string>> & { readonly live?: boolean },
+): Pick<PipelineArgs, 'inferUrls' | 'modelOptions'> {
+  const flags = Object.fromEntries(MODEL_FLAGS.map((name) => [name, v[name]]));
+  if (!v.live && MODEL_FLAGS.some((name) => v[name] !== undefined))
+    throw new UsageError(
+      `${MODEL_FLAGS.map((n) => `--${n}`).join(', ')} are for --live hosts; archive jobs name their model at submit`,
+    );
+  const { inferUrls, modelOptions } = parsePipelineValues(flags, []);
+  return { inferUrls, modelOptions };
 }

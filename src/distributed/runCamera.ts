@@ -19,6 +19,7 @@ import {
   type AnalysisRecord,
   type Frame,
   frameStages,
+  type OpenAUModelOptions,
   fromFile,
   fromRtsp,
   playAsLive,
@@ -35,6 +36,8 @@ export interface CameraContext {
   readonly prefix: string;
   /** The host's model: an ONNX path, or inference server URLs. */
   readonly model: string | readonly string[];
+  /** The host's model options; a camera's own `modelOptions` override them. */
+  readonly modelOptions: OpenAUModelOptions;
   /** True once the host shuts down. */
   readonly stopping: () => boolean;
   /** Called with each record before it is appended (metrics). */
@@ -49,7 +52,7 @@ export async function runCamera(camera: CameraSpec, ctx: CameraContext): Promise
   const epoch = await redis.incr(cameraKeys.epoch(name, camera.id));
   await redis.hset(cameraKeys.lease(name, camera.id), { host: ctx.host, epoch, sinceMs: Date.now() });
   const options = camera.options ?? {};
-  const model = await sharedModel(ctx.model, options.modelOptions);
+  const model = await sharedModel(ctx.model, { ...ctx.modelOptions, ...options.modelOptions });
   const source = { sourceId: camera.id, kind: /^rtsps?:/i.test(camera.url) ? 'rtsp' : 'file' };
   const records = (await openCamera(camera)).pipe(
     frameStages(model, options),

@@ -13,7 +13,7 @@
  */
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
-import { DEFAULT_MODEL_PATH, OptionError } from '../index.js';
+import { DEFAULT_MODEL_PATH, type OpenAUModelOptions, OptionError } from '../index.js';
 import { type CameraSpec, camerasQueueName } from './cameraTypes.js';
 import { connectRedis } from './connectRedis.js';
 import { checkRedisSettings } from './checkRedisSettings.js';
@@ -42,6 +42,11 @@ export interface CameraWorkerOptions {
    * if any, from this host's `AUFORMER_INFER_TOKEN`.
    */
   readonly inferUrls?: readonly string[];
+  /**
+   * How this host runs its model (`maxBatch`, `intraOpThreads`, `timeoutMs`, ...), under what a
+   * camera's own `options.modelOptions` sets. Defaults to the model's defaults.
+   */
+  readonly modelOptions?: OpenAUModelOptions;
   /** Name in leases and `cameras list`. Defaults to `<hostname>:<pid>`. */
   readonly host?: string;
   readonly onWarning?: (message: string) => void;
@@ -73,6 +78,7 @@ export async function startCameraWorker(url: string, options: CameraWorkerOption
     host,
     prefix: options.prefix ?? DEFAULT_STREAM_PREFIX,
     model: options.inferUrls ?? options.modelPath ?? DEFAULT_MODEL_PATH,
+    modelOptions: options.modelOptions ?? {},
     stopping: () => stopping,
     onRecord: (id: string, record: { readonly type: string; readonly capturedAtMs?: number }) => {
       const seen = cameras.get(id) ?? { records: 0, capturedAtMs: 0 };

@@ -112,6 +112,7 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
     const io = captureIO();
     const q = ['--queue', env.redis.url];
     await assert.rejects(runWorker([...q, '--infer', server.url], io), UsageError);
+    await assert.rejects(runWorker([...q, '--batch', '4'], io), /are for --live hosts/);
     await assert.rejects(
       runWorker([...q, '--live', '--capacity', '1', '--model', 'm.onnx', '--infer', server.url], io),
       UsageError,

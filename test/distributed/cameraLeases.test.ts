@@ -83,7 +83,7 @@ describe('camera leases', { timeout: 150_000 }, () => {
     }
     hosts.push(
       spawnWorker(redis.url, ['--live', '--capacity', '2']),
-      spawnWorker(redis.url, ['--live', '--capacity', '2']),
+      spawnWorker(redis.url, ['--live', '--capacity', '2', '--batch', '4', '--threads', '1']),
     );
     const held = (list: CameraStatus[], pid: number): CameraStatus[] =>
       list.filter((c) => c.state === 'active' && c.lease?.host.endsWith(`:${pid}`));
