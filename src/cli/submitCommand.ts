@@ -21,11 +21,12 @@ import {
   UsageError,
 } from './pipelineArgs.js';
 
-export const SUBMIT_USAGE = `Usage: auformer submit <video...> --queue <redis://host:port> --out <dir> [options]
+export const SUBMIT_USAGE = `Usage: auformer submit <video|folder...> --queue <redis://host:port> --out <dir> [options]
 
-Queues one archive job per video for 'auformer worker's; results go to <dir>/<name>/ as
-<name>.csv, <name>.jsonl (and <name>.events.csv with --events), then _SUCCESS.json.
-Submitting the same files with the same options again does nothing.
+Queues one archive job per video (a folder: each video file directly in it) for
+'auformer worker's; results go to <dir>/<name>/ as <name>.csv, <name>.jsonl (and
+<name>.events.csv with --events), then _SUCCESS.json. Submitting the same files with the
+same options again does nothing.
 
 Options:
 ${QUEUE_USAGE}

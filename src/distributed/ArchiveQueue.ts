@@ -13,6 +13,7 @@
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OptionError } from '../errors.js';
+import { expandInputs } from './archiveInputs.js';
 import type { ArchiveFormat, ArchivePipelineOptions, MergeJobData } from './archiveTypes.js';
 import { buildFlow, inputStem } from './buildFlow.js';
 import { connectRedis } from './connectRedis.js';
@@ -86,7 +87,9 @@ export class ArchiveQueue {
     return new ArchiveQueue(connection, flows, parts, merges, name);
   }
 
-  async submit(inputs: readonly string[], options: SubmitOptions): Promise<SubmittedJob[]> {
+  /** One job per input file, or per video file directly in an input folder. */
+  async submit(paths: readonly string[], options: SubmitOptions): Promise<SubmittedJob[]> {
+    const inputs = await expandInputs(paths);
     const stems = new Map<string, string>();
     for (const input of inputs) {
       const other = stems.get(inputStem(input));

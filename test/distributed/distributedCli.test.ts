@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { from, lastValueFrom } from 'rxjs';
 import { ArchiveQueue, CameraRegistry, connectRedis, toRedisStream } from '../../src/distributed/index.js';
@@ -79,6 +79,32 @@ describe('auformer submit / worker / jobs / gateway', { timeout: 150_000 }, () =
     ]);
     assert.equal(cameraModel.code, 2);
     assert.match(cameraModel.stderr, /--model: set these on the --live worker/);
+  });
+
+  it('submit of a folder queues the video files directly in it, sorted; an empty one is refused', async () => {
+    const [clip] = await makeClips(temp.dir, 1, 1.5);
+    const folder = join(temp.dir, 'interviews');
+    await mkdir(join(folder, 'sub'), { recursive: true });
+    for (const name of ['b.MOV', 'a.mp4', '.hidden.mp4', 'sub/c.mp4'])
+      await copyFile(clip!, join(folder, name));
+    await writeFile(join(folder, 'notes.txt'), 'not a video');
+    const queue = await ArchiveQueue.connect(redis.url, { name: 'folder' });
+    try {
+      const jobs = await queue.submit([folder], { outDir: join(temp.dir, 'folder-out') });
+      assert.deepEqual(
+        jobs.map((j) => basename(j.input)),
+        ['a.mp4', 'b.MOV'],
+      );
+      const empty = join(temp.dir, 'empty');
+      await mkdir(empty);
+      await writeFile(join(empty, 'readme.txt'), 'no videos here');
+      await assert.rejects(queue.submit([empty], { outDir: temp.dir }), {
+        code: 'AUF_ERR_INVALID_OPTION',
+        message: /no video files .* directly in folder/,
+      });
+    } finally {
+      await queue.close();
+    }
   });
 
   it('cameras add carries the pipeline options a camera runs with', async () => {
