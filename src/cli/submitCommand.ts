@@ -79,6 +79,7 @@ export async function runSubmit(argv: readonly string[], io: CommandIO): Promise
         ...jobPipelineOptions(pipeline),
         modelOptions: { ...pipeline.modelOptions, token: undefined },
       },
+      meshPoints: pipeline.meshPoints,
     });
     for (const job of jobs) {
       const note = job.duplicate ? ' (already submitted)' : '';

@@ -13,6 +13,7 @@
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OptionError } from '../errors.js';
+import type { MeshPointCount } from '../index.js';
 import { expandInputs } from './archiveInputs.js';
 import type { ArchiveFormat, ArchivePipelineOptions, MergeJobData } from './archiveTypes.js';
 import { buildFlow, inputStem } from './buildFlow.js';
@@ -37,6 +38,8 @@ export interface SubmitOptions {
   readonly preRollMs?: number;
   /** Defaults to csv and jsonl, plus events when `options.events` is set. */
   readonly formats?: readonly ArchiveFormat[];
+  /** Mesh points per face in the JSONL output: 68 (iBUG order) or all 468. Defaults to 68. */
+  readonly meshPoints?: MeshPointCount;
   /** AUFormer ONNX path as every worker sees it. Defaults to the embedded tiny model. */
   readonly modelPath?: string;
   /**
@@ -111,6 +114,7 @@ export class ArchiveQueue {
       chunkMs: options.chunkMs,
       preRollMs: options.preRollMs ?? DEFAULTS.preRollMs,
       formats: options.formats ?? (options.options?.events ? ['csv', 'jsonl', 'events'] : ['csv', 'jsonl']),
+      meshPoints: options.meshPoints ?? 68,
       model,
       modelFingerprint,
       options: options.options ?? {},

@@ -10,6 +10,7 @@ import type {
   FaceDetectorOptions,
   FileSourceOptions,
   FrameResult,
+  MeshPointCount,
   ModelCard,
 } from '../index.js';
 
@@ -62,6 +63,8 @@ export interface MergeJobData extends ArchiveJobBase {
   readonly kind: 'merge';
   readonly parts: number;
   readonly formats: readonly ArchiveFormat[];
+  /** Mesh points per face in the JSONL output (68 or 468). */
+  readonly meshPoints: MeshPointCount;
   /** Submission time (ISO 8601): the JSONL header's `createdAt`, so reruns are byte-identical. */
   readonly submittedAt: string;
   /** Media duration probed at submit, in ms (progress and ETA); undefined when unknown. */

@@ -5,7 +5,7 @@
  */
 import { basename, extname, join, resolve } from 'node:path';
 import type { FlowJob } from 'bullmq';
-import { type AufError, openFile } from '../index.js';
+import { type AufError, type MeshPointCount, openFile } from '../index.js';
 import type {
   ArchiveFormat,
   ArchivePipelineOptions,
@@ -23,6 +23,7 @@ export interface FlowSettings {
   readonly chunkMs: number | undefined;
   readonly preRollMs: number;
   readonly formats: readonly ArchiveFormat[];
+  readonly meshPoints: MeshPointCount;
   readonly model: JobModel;
   /** The model's part of the job key (see jobModel.ts). */
   readonly modelFingerprint: string;
@@ -45,9 +46,10 @@ export async function buildFlow(file: string, s: FlowSettings): Promise<FlowJob 
     (error: AufError) => (error.code ? undefined : Promise.reject(error)),
   );
   const ranges = planParts(durationMs, s.chunkMs);
-  const { formats, options, preRollMs, model, modelFingerprint } = s;
+  const { formats, meshPoints, options, preRollMs, model, modelFingerprint } = s;
   const outDir = join(resolve(s.outDir), inputStem(input));
-  const jobKey = jobKeyOf({ fingerprint, modelFingerprint, ranges, options, preRollMs, formats, outDir });
+  const outputs = { formats, meshPoints };
+  const jobKey = jobKeyOf({ fingerprint, modelFingerprint, ranges, options, preRollMs, outputs, outDir });
   const stem = inputStem(input);
   const base = { jobKey, input, outDir, stem, model, options, preRollMs };
   const opts = { attempts: s.attempts, backoff: { type: 'exponential', delay: s.backoffMs } };
@@ -56,6 +58,7 @@ export async function buildFlow(file: string, s: FlowSettings): Promise<FlowJob 
     kind: 'merge',
     parts: ranges.length,
     formats,
+    meshPoints,
     submittedAt: new Date().toISOString(),
     fingerprint,
     ...(durationMs === undefined ? {} : { durationMs }),

@@ -113,6 +113,7 @@ function sinks(
       : format === 'jsonl'
         ? toJsonLines(tmp(format), {
             header: { model: card, sources: [info], options: settings, createdAt: data.submittedAt },
+            meshPoints: data.meshPoints,
           })
         : toEventsCsv(tmp(format)),
   ]);

@@ -37,9 +37,20 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
   it('a file in three parts gives the frames, values and track ids of an unchunked run', async () => {
     const [clip] = await makeClips(env.temp.dir, 1, 6);
     const out = join(env.temp.dir, 'chunked');
-    const [job] = await env.queue.submit([clip!], { outDir: out, chunkMs: 2000, preRollMs: 1000 });
+    const [job] = await env.queue.submit([clip!], {
+      outDir: out,
+      chunkMs: 2000,
+      preRollMs: 1000,
+      meshPoints: 468,
+    });
     assert.equal(job?.parts, 3);
     await finish(job!.id);
+    const jsonl = (await readFile(join(out, 'clip0', 'clip0.jsonl'), 'utf8')).split('\n');
+    const frame = JSON.parse(jsonl[1]!) as { faces: { landmarks: { scheme: string; points: unknown[] } }[] };
+    assert.deepEqual(
+      [frame.faces[0]!.landmarks.scheme, frame.faces[0]!.landmarks.points.length],
+      ['mediapipe468', 468],
+    );
     const expected = await referenceCsv(clip!, join(env.temp.dir, 'unchunked.csv'), env.model);
     const rows = await assertSameCsv(join(out, 'clip0', 'clip0.csv'), expected);
     assert.ok(rows >= 170, `${rows} rows`);
