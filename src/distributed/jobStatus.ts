@@ -38,6 +38,9 @@ export async function findJob<T>(queue: Queue, id: string): Promise<Job<T>> {
 
 export async function describeJob(job: Job<MergeJobData>, parts: Queue): Promise<ArchiveJobStatus> {
   const { data } = job;
+  // The merge's state first: once it reads failed or completed, its parts were final before,
+  // so the part attempts and reasons read below are their last ones.
+  const state = await job.getState();
   const partJobs = await Promise.all(
     Array.from(
       { length: data.parts },
@@ -66,7 +69,7 @@ export async function describeJob(job: Job<MergeJobData>, parts: Queue): Promise
     id: data.jobKey,
     input: data.input,
     outDir: data.outDir,
-    state: await job.getState(),
+    state,
     partStates,
     doneMs: Math.min(doneMs, data.durationMs ?? doneMs),
     ...(data.durationMs === undefined ? {} : { durationMs: data.durationMs }),
