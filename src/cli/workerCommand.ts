@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import type { CommandIO } from './analyzeCommand.js';
 import { durationMs, QUEUE_OPTIONS, QUEUE_USAGE, requireQueue, serveMetrics } from './distributedArgs.js';
 import { INFER_TOKEN_ENV } from '../distributed/sharedModel.js';
-import { asUsageError, num, parsePipelineValues, type PipelineArgs, UsageError } from './pipelineArgs.js';
+import {
+  asUsageError,
+  num,
+  parsePipelineValues,
+  type PipelineArgs,
+  rejectOptions,
+  UsageError,
+} from './pipelineArgs.js';
 
 export const WORKER_USAGE = `Usage: auformer worker --queue <redis://host:port> [options]
 
@@ -110,9 +117,11 @@ function workerModel(
   v: Partial<Record<(typeof MODEL_FLAGS)[number], string>> & { readonly live?: boolean },
 ): Pick<PipelineArgs, 'inferUrls' | 'modelOptions'> {
   const flags = Object.fromEntries(MODEL_FLAGS.map((name) => [name, v[name]]));
-  if (!v.live && MODEL_FLAGS.some((name) => v[name] !== undefined))
-    throw new UsageError(
-      `${MODEL_FLAGS.map((n) => `--${n}`).join(', ')} are for --live hosts; archive jobs name their model at submit`,
+  if (!v.live)
+    rejectOptions(
+      flags,
+      MODEL_FLAGS,
+      'only --live hosts take these; archive jobs name their model at submit',
     );
   const { inferUrls, modelOptions } = parsePipelineValues(flags, []);
   return { inferUrls, modelOptions };

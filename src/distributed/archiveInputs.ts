@@ -30,10 +30,11 @@ export const VIDEO_EXTENSIONS: readonly string[] = [
 export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
+    // A missing path stays an input: its job fails with the typed media error.
     const isFolder = await stat(input).then(
       (s) => s.isDirectory(),
       () => false,
-    ); // missing: fails later, typed
+    );
     if (!isFolder) {
       files.push(input);
       continue;

@@ -18,7 +18,12 @@ export function encodeRecord(record: AnalysisRecord, withLandmarks: boolean): Bu
     const { landmarks, ...rest } = face;
     if (!landmarks || !withLandmarks) return rest;
     const { points, ...meta } = landmarks;
-    const xyz = new Float32Array(points.flatMap((p) => [p.x, p.y, p.z]));
+    const xyz = new Float32Array(points.length * 3);
+    points.forEach((p, i) => {
+      xyz[3 * i] = p.x;
+      xyz[3 * i + 1] = p.y;
+      xyz[3 * i + 2] = p.z;
+    });
     return { ...rest, landmarks: { ...meta, xyz: Buffer.from(xyz.buffer) } }; // little-endian bytes
   });
   return pack({ ...record, faces });

@@ -9,15 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { lastValueFrom, toArray } from 'rxjs';
-import { formatMetrics, startWorker, type ArchiveWorker } from '../../src/distributed/index.js';
+import { formatMetrics, type ArchiveWorker } from '../../src/distributed/index.js';
 import { analyze, type BlinkEvent } from '../../src/index.js';
 import {
-  type ArchiveEnv,
   assertSameCsv,
+  jobCompleted,
   makeClips,
   referenceCsv,
+  startTestWorker,
   useArchiveEnv,
-  waitFor,
 } from './archiveHelpers.js';
 import { makeBlinkingClip } from './blinkingClip.js';
 
@@ -27,12 +27,7 @@ const SMOOTHED_TOLERANCE = 1e-3;
 describe('chunked archive jobs', { timeout: 150_000 }, () => {
   const env = useArchiveEnv();
   let worker: ArchiveWorker;
-  before(async () => {
-    worker = await startWorker(env.redis.url, { concurrency: 2, onWarning: () => undefined });
-    env.closers.push(() => worker.close());
-  });
-
-  const finish = (id: string): Promise<true> => completed(env, id);
+  before(async () => (worker = await startTestWorker(env, { concurrency: 2 })));
 
   it('a file in three parts gives the frames, values and track ids of an unchunked run', async () => {
     const [clip] = await makeClips(env.temp.dir, 1, 6);
@@ -44,7 +39,7 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
       meshPoints: 468,
     });
     assert.equal(job?.parts, 3);
-    await finish(job!.id);
+    await jobCompleted(env.queue, job!.id);
     const jsonl = (await readFile(join(out, 'clip0', 'clip0.jsonl'), 'utf8')).split('\n');
     const frame = JSON.parse(jsonl[1]!) as { faces: { landmarks: { scheme: string; points: unknown[] } }[] };
     assert.deepEqual(
@@ -68,7 +63,7 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
     const out = join(env.temp.dir, 'group');
     const [job] = await env.queue.submit([group!], { outDir: out, chunkMs: 1000, preRollMs: 1000, options });
     assert.equal(job?.parts, 3);
-    await finish(job!.id);
+    await jobCompleted(env.queue, job!.id);
     const expected = await referenceCsv(group!, join(env.temp.dir, 'group.csv'), env.model, options);
     const actualPath = join(out, 'clip1', 'clip1.csv');
     const [a, e] = await Promise.all([readCsv(actualPath), readCsv(expected)]);
@@ -110,10 +105,7 @@ describe('chunked archive jobs', { timeout: 150_000 }, () => {
 
 describe('chunked archive jobs: blinks', { timeout: 150_000 }, () => {
   const env = useArchiveEnv();
-  before(async () => {
-    const worker = await startWorker(env.redis.url, { concurrency: 2, onWarning: () => undefined });
-    env.closers.push(() => worker.close());
-  });
+  before(() => startTestWorker(env, { concurrency: 2 }));
 
   it('blinks, one of them cut by a part boundary, are those of the unchunked run', async () => {
     // Closed from 0.5 to 0.7 s, across the 2 s boundary, and from 3.0 to 3.2 s (10 fps).
@@ -135,7 +127,7 @@ describe('chunked archive jobs: blinks', { timeout: 150_000 }, () => {
       options,
     });
     assert.equal(job?.parts, 2);
-    await completed(env, job!.id);
+    await jobCompleted(env.queue, job!.id);
     const blinksOf = (records: readonly { type: string }[]): BlinkEvent[] =>
       records.filter((r): r is BlinkEvent => r.type === 'blink');
     const jsonl = (await readFile(join(env.temp.dir, 'b', 'blinks', 'blinks.jsonl'), 'utf8'))
@@ -161,14 +153,6 @@ describe('chunked archive jobs: blinks', { timeout: 150_000 }, () => {
     got.forEach((b, i) => assert.equal(next(merged, b), next(reference, want[i]!), `blink ${i} placement`));
   });
 });
-
-function completed(env: ArchiveEnv, id: string): Promise<true> {
-  return waitFor(`job ${id}`, 120_000, async () => {
-    const s = await env.queue.status(id);
-    assert.notEqual(s.state, 'failed', s.failedReason);
-    return s.state === 'completed' ? true : undefined;
-  });
-}
 
 async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
   const [header, ...rows] = (await readFile(path, 'utf8'))

@@ -9,7 +9,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { identity, lastValueFrom } from 'rxjs';
-import { ArchiveQueue } from '../../src/distributed/index.js';
+import {
+  type ArchiveJobStatus,
+  ArchiveQueue,
+  type ArchiveWorker,
+  type ArchiveWorkerOptions,
+  startWorker,
+} from '../../src/distributed/index.js';
 import { analyze, type AnalyzeOptions, AUModel, toCsv, toEventsCsv } from '../../src/index.js';
 import { DEFAULT_MODEL_PATH } from '../../src/index.js';
 import { makeTempDir, REPO_ROOT, SAMPLE_FACES, SAMPLE_GROUP, run, SYSTEM_FFMPEG } from '../helpers/media.js';
@@ -24,19 +30,8 @@ export async function makeClips(dir: string, count: number, seconds: number): Pr
     const start = ((i * 0.7) % Math.max(0.1, length - seconds)).toFixed(2);
     const loop = seconds > length ? ['-stream_loop', '-1'] : []; // longer than the sample: loop it
     await run(SYSTEM_FFMPEG, [
-      ...[
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        '-ss',
-        start,
-        '-t',
-        String(seconds),
-        ...loop,
-        '-i',
-        input,
-      ],
+      ...['-hide_banner', '-loglevel', 'error', '-y'],
+      ...['-ss', start, '-t', String(seconds), ...loop, '-i', input],
       ...['-vf', 'scale=320:-2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
     ]);
     clips.push(out);
@@ -76,6 +71,19 @@ export function spawnWorker(url: string, extra: readonly string[] = []): WorkerP
       }
     },
   };
+}
+
+/** Waits for job `id` to complete and returns its status; a failed job fails the test with its reason. */
+export function jobCompleted(
+  queue: ArchiveQueue,
+  id: string,
+  timeoutMs = 120_000,
+): Promise<ArchiveJobStatus> {
+  return waitFor(`job ${id}`, timeoutMs, async () => {
+    const s = await queue.status(id);
+    assert.notEqual(s.state, 'failed', s.failedReason);
+    return s.state === 'completed' ? s : undefined;
+  });
 }
 
 /** Polls `check` every 200 ms until it returns a value, or fails after `timeoutMs`. */
@@ -154,6 +162,16 @@ export interface ArchiveEnv {
   readonly workers: WorkerProcess[];
   /** In-process workers and the like, closed after the processes, before the queue and Redis. */
   readonly closers: (() => Promise<void>)[];
+}
+
+/** An in-process worker on the suite's Redis (Redis settings warnings muted), closed in teardown. */
+export async function startTestWorker(
+  env: ArchiveEnv,
+  options: ArchiveWorkerOptions = {},
+): Promise<ArchiveWorker> {
+  const worker = await startWorker(env.redis.url, { onWarning: () => undefined, ...options });
+  env.closers.push(() => worker.close());
+  return worker;
 }
 
 /** Registers the suite's before/after hooks; the fields are set once `before` has run. */

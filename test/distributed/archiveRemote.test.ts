@@ -23,10 +23,17 @@ import {
   fromRedisStream,
   type MergeJobData,
   startCameraWorker,
-  startWorker,
 } from '../../src/distributed/index.js';
 import { startServerProcess, type ServerProcess } from '../remote/serverProcess.js';
-import { assertSameCsv, makeClips, referenceCsv, useArchiveEnv, waitFor } from './archiveHelpers.js';
+import {
+  assertSameCsv,
+  jobCompleted,
+  makeClips,
+  referenceCsv,
+  startTestWorker,
+  useArchiveEnv,
+  waitFor,
+} from './archiveHelpers.js';
 import { freePort } from './redisServer.js';
 
 const TOKEN = 'archive-remote-secret';
@@ -53,16 +60,8 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
       makeClips(env.temp.dir, 2, 1.5),
     ]);
     env.closers.push(() => server.kill());
-    const worker = await startWorker(env.redis.url, { onWarning: () => undefined });
-    env.closers.push(() => worker.close());
+    await startTestWorker(env);
   });
-
-  const finish = (queue: ArchiveQueue, id: string): Promise<true> =>
-    waitFor(`job ${id}`, 60_000, async () => {
-      const s = await queue.status(id);
-      assert.notEqual(s.state, 'failed', s.failedReason);
-      return s.state === 'completed' ? true : undefined;
-    });
 
   it('submit --infer: the outputs of a local analyze, no token in Redis, a resubmit is a no-op', async () => {
     const out = join(env.temp.dir, 'out');
@@ -76,8 +75,8 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
     const argv = [clips[1]!, '--queue', env.redis.url, '--out', out, '--infer', server.url];
     assert.equal(await runSubmit([...argv, '--infer-token', TOKEN], io), 0);
     const uint8Id = io.out().split(' ')[0]!;
-    await finish(env.queue, fp32!.id);
-    await finish(env.queue, uint8Id);
+    await jobCompleted(env.queue, fp32!.id, 60_000);
+    await jobCompleted(env.queue, uint8Id, 60_000);
 
     const crops = await servedCrops(server.url);
     assert.ok(crops >= 80, `the workers' crops went to the server: ${crops}`);
@@ -112,7 +111,7 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
     const io = captureIO();
     const q = ['--queue', env.redis.url];
     await assert.rejects(runWorker([...q, '--infer', server.url], io), UsageError);
-    await assert.rejects(runWorker([...q, '--batch', '4'], io), /are for --live hosts/);
+    await assert.rejects(runWorker([...q, '--batch', '4'], io), /--batch: only --live hosts take these/);
     await assert.rejects(
       runWorker([...q, '--live', '--capacity', '1', '--model', 'm.onnx', '--infer', server.url], io),
       UsageError,
@@ -169,12 +168,7 @@ describe('archive jobs and cameras on an inference server', { timeout: 120_000 }
       options: { modelOptions: { timeoutMs: 1000 } },
     });
     await server.kill();
-    const worker = await startWorker(env.redis.url, {
-      name: 'dead',
-      sandbox: false,
-      onWarning: () => undefined,
-    });
-    env.closers.push(() => worker.close());
+    await startTestWorker(env, { name: 'dead', sandbox: false });
     const status = await waitFor('the failed job', 30_000, async () => {
       const s = await queue.status(job!.id);
       return s.state === 'failed' ? s : undefined;
@@ -200,12 +194,7 @@ describe('a part whose inference server dies and comes back', { timeout: 120_000
       backoffMs: 300,
       options: { modelOptions: { datatype: 'FP32', timeoutMs: 2000 } },
     });
-    const worker = await startWorker(env.redis.url, {
-      name: 'back',
-      sandbox: false,
-      onWarning: () => undefined,
-    });
-    env.closers.push(() => worker.close());
+    await startTestWorker(env, { name: 'back', sandbox: false });
     const atKill = await waitFor('a checkpoint', 60_000, async () => {
       const s = await queue.status(job!.id);
       return s.doneMs > 0 ? s.doneMs : undefined;
@@ -213,11 +202,7 @@ describe('a part whose inference server dies and comes back', { timeout: 120_000
     await server.kill();
     await new Promise((r) => setTimeout(r, 1500)); // the part fails on the dead server, then backs off
     server = await startServerProcess(server.port);
-    const done = await waitFor(`job ${job!.id}`, 90_000, async () => {
-      const s = await queue.status(job!.id);
-      assert.notEqual(s.state, 'failed', s.failedReason);
-      return s.state === 'completed' ? s : undefined;
-    });
+    const done = await jobCompleted(queue, job!.id, 90_000);
     assert.ok(done.attempts >= 2, `${done.attempts} attempts`);
     assert.ok(
       done.logs.some((line) => /^p0: resumed after \d+/.test(line)),
